@@ -1,0 +1,86 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { registerAuthentication } from './http/authenticate.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { assetsRoutes } from './modules/assets/assets.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { timelineRoutes } from './modules/timeline/timeline.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+
+export const apiVersion = '0.1.0';
+
+/** Builds the HTTP app from the modules' routes. Logging goes to `logger` (false in tests). */
+export async function buildApp(
+  ctx: AppContext,
+  logger: boolean | object = false,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger, trustProxy: false, bodyLimit: 5 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: ctx.config.maxUploadBytes + 1, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PixelUnion API',
+        version: apiVersion,
+        description:
+          'Photo library API. Authenticate with a Bearer session token, the session cookie, or x-api-key.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerAuthentication(app, ctx.auth);
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/health', { schema: { tags: ['server'] } }, async () => {
+    await ctx.users.count();
+    return { status: 'ok' };
+  });
+  api.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  authRoutes(api, ctx);
+  usersRoutes(api, ctx);
+  assetsRoutes(api, ctx);
+  timelineRoutes(api, ctx);
+  jobsRoutes(api, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,122 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Timestamps are epoch milliseconds and flags are 0/1
+ * integers so that SQLite and PostgreSQL return the same JavaScript values.
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  quota_bytes: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  key_hash: string;
+  created_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export type AssetStatus = 'processing' | 'ready' | 'unreadable';
+export type AssetVisibility = 'timeline' | 'archive' | 'locked';
+
+export interface AssetsTable {
+  id: string;
+  owner_id: string;
+  type: 'image' | 'video';
+  format: string;
+  mime_type: string;
+  status: AssetStatus;
+  error: string | null;
+  original_file_name: string;
+  file_size: number;
+  checksum: string;
+  file_created_at: number | null;
+  file_modified_at: number | null;
+  uploaded_at: number;
+  taken_at: number;
+  local_date_time: string;
+  utc_offset_minutes: number | null;
+  date_source: string;
+  bucket: string;
+  latitude: number | null;
+  longitude: number | null;
+  altitude: number | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  make: string | null;
+  model: string | null;
+  lens_model: string | null;
+  exposure_time: string | null;
+  f_number: number | null;
+  focal_length: number | null;
+  iso: number | null;
+  duration_seconds: number | null;
+  description: string | null;
+  is_favorite: number;
+  visibility: AssetVisibility;
+  trashed_at: number | null;
+  thumbhash: string | null;
+  has_thumbnail: number;
+}
+
+/** Per owner, month and category: how many assets the timeline shows. Kept by the assets repo. */
+export interface TimelineBucketsTable {
+  owner_id: string;
+  bucket: string;
+  category: string;
+  count: number;
+}
+
+/** `held`: committed with its rows but not to run until released (see JobQueue.enqueue). */
+export type JobStatus = 'held' | 'waiting' | 'active' | 'completed' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  run_after: number;
+  locked_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  rate_limits: RateLimitsTable;
+  assets: AssetsTable;
+  timeline_buckets: TimelineBucketsTable;
+  jobs: JobsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type AssetRow = Selectable<AssetsTable>;
+export type NewAsset = Insertable<AssetsTable>;
+export type AssetUpdate = Updateable<AssetsTable>;
+export type JobRow = Selectable<JobsTable>;

@@ -1,0 +1,29 @@
+/** Stable error codes of the domain; http/error-handler.ts maps each to one HTTP status. */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'NOT_READY'
+  | 'ALREADY_SET_UP'
+  | 'EMAIL_TAKEN'
+  | 'INVALID_CREDENTIALS'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'QUOTA_EXCEEDED'
+  | 'FILE_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA'
+  | 'RANGE_NOT_SATISFIABLE';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string): DomainError =>
+  new DomainError('NOT_FOUND', `${what} not found`);

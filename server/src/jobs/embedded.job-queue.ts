@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/database.js';
+import type { JobPayloads, JobHandlers, JobQueue, QueueCounts, QueueName } from './job-queue.js';
+import { queueNames } from './job-queue.js';
+import type { JobsRepo } from './jobs.repo.js';
+
+const maxAttempts = 3;
+const idlePollMs = 500;
+const keepCompletedMs = 24 * 3600 * 1000;
+
+function isQueueName(name: string): name is QueueName {
+  return (queueNames as readonly string[]).includes(name);
+}
+
+/** Jobs persisted in the database and run by workers inside this process. */
+export class EmbeddedJobQueue implements JobQueue {
+  private running = false;
+  private workers: Promise<void>[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly repo: JobsRepo,
+    private readonly concurrency: number,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db?: Db): Promise<void> {
+    await this.repo.insert(queue, JSON.stringify(payload), maxAttempts, db);
+    this.wakeAll();
+  }
+
+  enqueueHeld<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db: Db): Promise<number> {
+    return this.repo.insert(queue, JSON.stringify(payload), maxAttempts, db, 'held');
+  }
+
+  async release(jobId: number): Promise<void> {
+    await this.repo.release(jobId);
+    this.wakeAll();
+  }
+
+  async start(handlers: JobHandlers): Promise<void> {
+    // One process owns the embedded queue, so whatever was running or held belonged to a dead run.
+    await this.repo.release();
+    const requeued = await this.repo.requeueActive();
+    if (requeued > 0) this.log.info({ requeued }, 'jobs interrupted by a restart are queued again');
+    await this.repo.deleteCompletedBefore(Date.now() - keepCompletedMs);
+    this.running = true;
+    this.workers = Array.from({ length: this.concurrency }, () => this.work(handlers));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeAll();
+    await Promise.all(this.workers);
+    this.workers = [];
+  }
+
+  private async work(handlers: JobHandlers): Promise<void> {
+    while (this.running) {
+      const job = await this.repo.claim(queueNames);
+      if (!job) {
+        await this.idle();
+        continue;
+      }
+      try {
+        if (!isQueueName(job.queue)) throw new Error(`Unknown queue ${job.queue}`);
+        await this.run(handlers, job.queue, job.payload);
+        await this.repo.finish(job.id, 'completed', null);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const retry = job.attempts < job.max_attempts;
+        this.log.warn({ jobId: job.id, queue: job.queue, retry, err: message }, 'job failed');
+        await this.repo.finish(
+          job.id,
+          retry ? 'waiting' : 'failed',
+          message,
+          retry ? Date.now() + 1000 * 2 ** job.attempts : undefined,
+        );
+        if (retry) await sleep(10);
+      }
+    }
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  /** Waits for new work: an enqueue in this process, or the poll interval for other processes. */
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, idlePollMs);
+      this.waiters.add(done);
+    });
+  }
+
+  private run(handlers: JobHandlers, queue: QueueName, payload: string): Promise<void> {
+    switch (queue) {
+      case 'metadata':
+        return handlers.metadata(JSON.parse(payload) as JobPayloads['metadata']);
+      case 'thumbnails':
+        return handlers.thumbnails(JSON.parse(payload) as JobPayloads['thumbnails']);
+      case 'delete-files':
+        return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
+    }
+  }
+
+  async counts(): Promise<QueueCounts[]> {
+    const rows = await this.repo.countByQueueAndStatus();
+    return queueNames.map((queue) => {
+      const of = (status: string) =>
+        rows.find((r) => r.queue === queue && r.status === status)?.count ?? 0;
+      return {
+        queue,
+        waiting: of('waiting') + of('held'),
+        active: of('active'),
+        completed: of('completed'),
+        failed: of('failed'),
+      };
+    });
+  }
+}

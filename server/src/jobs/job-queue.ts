@@ -1,0 +1,38 @@
+import type { Db } from '../db/database.js';
+
+/** Every kind of background work, with its payload. The processing register lists each one. */
+export interface JobPayloads {
+  metadata: { assetId: string };
+  thumbnails: { assetId: string };
+  'delete-files': { keys: string[] };
+}
+export type QueueName = keyof JobPayloads;
+export const queueNames: readonly QueueName[] = ['metadata', 'thumbnails', 'delete-files'];
+
+export type JobHandlers = { [Q in QueueName]: (payload: JobPayloads[Q]) => Promise<void> };
+
+export interface QueueCounts {
+  queue: QueueName;
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+}
+
+export interface JobQueue {
+  /**
+   * Queues a job. With `db` (a transaction), the job is committed with the rows that need it, so a
+   * crash can never leave an asset without its pending work.
+   */
+  enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db?: Db): Promise<void>;
+  /**
+   * Queues a job that must not run yet (its input is still being put in place) and returns its id
+   * for `release`. Held jobs left by a crash are released when the queue starts.
+   */
+  enqueueHeld<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db: Db): Promise<number>;
+  release(jobId: number): Promise<void>;
+  start(handlers: JobHandlers): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+  counts(): Promise<QueueCounts[]>;
+}

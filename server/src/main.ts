@@ -1,0 +1,54 @@
+import { loadConfig, ConfigError } from './config.js';
+
+const usage = `Usage: pixelunion <command>
+
+Commands:
+  serve                                  run the server (the default)
+  openapi                                print the OpenAPI document
+  upload <paths...> --server URL --api-key KEY
+                                         upload files and folders to a server
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('./serve.js');
+      await serve(loadConfig());
+      return -1;
+    }
+    case 'openapi': {
+      const { printOpenApi } = await import('./openapi.js');
+      await printOpenApi();
+      return 0;
+    }
+    case 'upload': {
+      const { runUploadCommand } = await import('./cli/upload.command.js');
+      return runUploadCommand(rest);
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

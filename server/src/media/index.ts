@@ -1,0 +1,14 @@
+import { closeExiftool } from './media.exiftool.js';
+import { killFfmpeg } from './media.ffmpeg.js';
+import { closeHeicDecoders } from './media.heic.js';
+
+export * from './media.types.js';
+export { sniffFile } from './media.sniff.js';
+export { extractMetadata } from './media.metadata.js';
+export { generateThumbnails } from './media.thumbnails.js';
+
+/** Ends the exiftool processes, HEIC decoder threads and any running ffmpeg. */
+export async function closeMedia(): Promise<void> {
+  killFfmpeg();
+  await Promise.all([closeExiftool(), closeHeicDecoders()]);
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
+import type { JobHandlers, JobQueue } from '../../jobs/job-queue.js';
+import {
+  extractMetadata,
+  generateThumbnails,
+  MediaUnreadableError,
+  type ExtractedMetadata,
+  type MediaProbe,
+} from '../../media/index.js';
+import { blobKeys, type BlobStore } from '../../storage/blob-store.js';
+import { bucketOf, localDateTimeOf } from './asset-dates.js';
+import type { AssetsRepo } from './assets.repo.js';
+
+const probeOf = (a: AssetRow): MediaProbe => ({
+  type: a.type,
+  format: a.format,
+  mimeType: a.mime_type,
+});
+
+/** The asset columns that extracted metadata fills; dates only when the file had a better one. */
+export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpdate {
+  const changes: AssetUpdate = {
+    latitude: m.latitude,
+    longitude: m.longitude,
+    altitude: m.altitude,
+    width: m.width,
+    height: m.height,
+    orientation: m.orientation,
+    make: m.make,
+    model: m.model,
+    lens_model: m.lensModel,
+    exposure_time: m.exposureTime,
+    f_number: m.fNumber,
+    focal_length: m.focalLength,
+    iso: m.iso,
+    duration_seconds: m.durationSeconds,
+    description: asset.description ?? m.description,
+  };
+  if (m.takenAt && asset.date_source !== 'user') {
+    const local = m.localDateTime ?? localDateTimeOf(m.takenAt, m.utcOffsetMinutes);
+    Object.assign(changes, {
+      taken_at: m.takenAt.getTime(),
+      local_date_time: local,
+      utc_offset_minutes: m.utcOffsetMinutes,
+      date_source: m.dateSource,
+      bucket: bucketOf(local),
+    });
+  }
+  return changes;
+}
+
+/** The background steps of an upload: metadata, then thumbnails; and file removal after deletes. */
+export class AssetsProcessor {
+  constructor(
+    private readonly repo: AssetsRepo,
+    private readonly blobs: BlobStore,
+    private readonly jobs: JobQueue,
+    private readonly tmpDir: string,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  handlers(): JobHandlers {
+    return {
+      metadata: ({ assetId }) => this.extract(assetId),
+      thumbnails: ({ assetId }) => this.thumbnails(assetId),
+      'delete-files': async ({ keys }) => {
+        for (const key of keys) await this.blobs.delete(key);
+      },
+    };
+  }
+
+  private async extract(assetId: string): Promise<void> {
+    const asset = await this.repo.findById(assetId);
+    if (!asset) return;
+    const file = await this.blobs.localFile(blobKeys.original(asset.owner_id, asset.id));
+    try {
+      const metadata = await extractMetadata(file.path, probeOf(asset), {
+        fileName: asset.original_file_name,
+        fileCreatedAt: asset.file_created_at === null ? undefined : new Date(asset.file_created_at),
+        fileModifiedAt:
+          asset.file_modified_at === null ? undefined : new Date(asset.file_modified_at),
+      });
+      await this.repo.update([asset.id], metadataChanges(asset, metadata));
+    } catch (error) {
+      if (!(error instanceof MediaUnreadableError)) throw error;
+      this.log.info({ assetId, reason: error.reason }, 'metadata unreadable');
+      await this.repo.update([asset.id], { error: `metadata: ${error.reason}` });
+    } finally {
+      await file.release();
+    }
+    await this.jobs.enqueue('thumbnails', { assetId });
+  }
+
+  private async thumbnails(assetId: string): Promise<void> {
+    const asset = await this.repo.findById(assetId);
+    if (!asset) return;
+    const file = await this.blobs.localFile(blobKeys.original(asset.owner_id, asset.id));
+    await fsp.mkdir(this.tmpDir, { recursive: true });
+    const out = {
+      thumbnailPath: path.join(this.tmpDir, `${randomUUID()}.webp`),
+      previewPath: path.join(this.tmpDir, `${randomUUID()}.jpg`),
+    };
+    try {
+      const result = await generateThumbnails(file.path, probeOf(asset), out);
+      await this.blobs.putFile(blobKeys.thumbnail(asset.owner_id, asset.id), out.thumbnailPath);
+      await this.blobs.putFile(blobKeys.preview(asset.owner_id, asset.id), out.previewPath);
+      const dimensions = asset.width === null ? { width: result.width, height: result.height } : {};
+      await this.repo.update([asset.id], {
+        ...dimensions,
+        thumbhash: result.thumbhash,
+        has_thumbnail: 1,
+        status: 'ready',
+      });
+    } catch (error) {
+      if (!(error instanceof MediaUnreadableError)) throw error;
+      this.log.info({ assetId, reason: error.reason }, 'pixels unreadable');
+      await this.repo.update([asset.id], { status: 'unreadable', error: error.reason });
+    } finally {
+      await file.release();
+      await fsp.rm(out.thumbnailPath, { force: true });
+      await fsp.rm(out.previewPath, { force: true });
+    }
+  }
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Actor } from '../../access/access.service.js';
+import type { AccessService } from '../../access/access.service.js';
+import type { Db } from '../../db/database.js';
+import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
+import { DomainError, notFound } from '../../errors.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import { sniffFile } from '../../media/index.js';
+import { blobKeys, type BlobStore, type ByteRange } from '../../storage/blob-store.js';
+import type { UsersService } from '../users/users.service.js';
+import { bucketOf, instantOfLocal, localDateTimeOf } from './asset-dates.js';
+import { receiveToTempFile } from './assets.ingest.js';
+import type { AssetsRepo } from './assets.repo.js';
+import { toAssetView, type AssetView } from './assets.view.js';
+
+export interface UploadInfo {
+  filename: string;
+  fileCreatedAt?: Date;
+  fileModifiedAt?: Date;
+}
+
+export interface AssetPatch {
+  isFavorite?: boolean;
+  isArchived?: boolean;
+  description?: string | null;
+  /** Corrects the capture time: local wall-clock and, optionally, its UTC offset. */
+  localDateTime?: string;
+  utcOffsetMinutes?: number | null;
+}
+
+export type AssetFileKind = 'original' | 'thumbnail' | 'preview';
+
+export class AssetsService {
+  constructor(
+    private readonly repo: AssetsRepo,
+    private readonly access: AccessService,
+    private readonly users: UsersService,
+    private readonly blobs: BlobStore,
+    private readonly jobs: JobQueue,
+    private readonly options: { tmpDir: string; maxUploadBytes: number },
+  ) {}
+
+  async upload(
+    actor: Actor,
+    source: Readable,
+    info: UploadInfo,
+  ): Promise<{ id: string; status: 'created' | 'duplicate' }> {
+    const { usedBytes, quotaBytes } = await this.users.usage(actor.userId);
+    const room = quotaBytes === null ? Infinity : quotaBytes - usedBytes;
+    const quotaError = () =>
+      new DomainError(
+        'QUOTA_EXCEEDED',
+        `Storage quota of ${quotaBytes ?? 0} bytes would be exceeded`,
+        {
+          quotaBytes,
+          usedBytes,
+        },
+      );
+    if (room <= 0) {
+      source.resume();
+      throw quotaError();
+    }
+    const limit =
+      room < this.options.maxUploadBytes
+        ? { bytes: room, error: quotaError }
+        : {
+            bytes: this.options.maxUploadBytes,
+            error: () =>
+              new DomainError(
+                'FILE_TOO_LARGE',
+                `The file is larger than ${this.options.maxUploadBytes} bytes`,
+              ),
+          };
+
+    const id = randomUUID();
+    const received = await receiveToTempFile(source, path.join(this.options.tmpDir, id), limit);
+    try {
+      if (received.size === 0) throw new DomainError('UNSUPPORTED_MEDIA', 'The file is empty');
+      const probe = await sniffFile(received.path);
+      if (!probe) {
+        throw new DomainError(
+          'UNSUPPORTED_MEDIA',
+          `${info.filename} is not a photo or video format PixelUnion reads`,
+        );
+      }
+      const existing = await this.repo.findByChecksum(actor.userId, received.checksum);
+      if (existing) return { id: existing.id, status: 'duplicate' };
+
+      const now = Date.now();
+      const fileTime = info.fileCreatedAt ?? info.fileModifiedAt;
+      const localDateTime = localDateTimeOf(fileTime ?? new Date(now), null);
+      let jobId = 0;
+      try {
+        await this.repo.insert(
+          {
+            id,
+            owner_id: actor.userId,
+            type: probe.type,
+            format: probe.format,
+            mime_type: probe.mimeType,
+            status: 'processing',
+            original_file_name: info.filename,
+            file_size: received.size,
+            checksum: received.checksum,
+            file_created_at: info.fileCreatedAt?.getTime() ?? null,
+            file_modified_at: info.fileModifiedAt?.getTime() ?? null,
+            uploaded_at: now,
+            taken_at: fileTime?.getTime() ?? now,
+            local_date_time: localDateTime,
+            date_source: fileTime ? 'file-time' : 'upload-time',
+            bucket: bucketOf(localDateTime),
+            visibility: 'timeline',
+            is_favorite: 0,
+            has_thumbnail: 0,
+          },
+          async (trx: Db) => {
+            jobId = await this.jobs.enqueueHeld('metadata', { assetId: id }, trx);
+          },
+        );
+      } catch (error) {
+        // Two uploads of the same bytes at once: the unique (owner, checksum) index keeps one.
+        const raced = await this.repo.findByChecksum(actor.userId, received.checksum);
+        if (raced) return { id: raced.id, status: 'duplicate' };
+        throw error;
+      }
+      // The row is committed; the blob moves now. A crash in between is finished at the next start.
+      await this.blobs.putFile(blobKeys.original(actor.userId, id), received.path);
+      await this.jobs.release(jobId);
+      return { id, status: 'created' };
+    } finally {
+      await fsp.rm(received.path, { force: true });
+    }
+  }
+
+  async checkChecksums(
+    actor: Actor,
+    checksums: readonly string[],
+  ): Promise<{ checksum: string; id: string }[]> {
+    const found = await this.repo.findChecksums(
+      actor.userId,
+      checksums.map((c) => c.toLowerCase()),
+    );
+    return [...found].map(([checksum, id]) => ({ checksum, id }));
+  }
+
+  private async load(
+    actor: Actor,
+    id: string,
+    permission: 'read' | 'update' | 'delete',
+  ): Promise<AssetRow> {
+    await this.access.requireAsset(actor, id, permission);
+    const asset = await this.repo.findById(id);
+    if (!asset) throw notFound('Asset');
+    return asset;
+  }
+
+  async get(actor: Actor, id: string): Promise<AssetView> {
+    return toAssetView(await this.load(actor, id, 'read'));
+  }
+
+  async update(actor: Actor, id: string, patch: AssetPatch): Promise<AssetView> {
+    const asset = await this.load(actor, id, 'update');
+    const changes: AssetUpdate = {};
+    if (patch.isFavorite !== undefined) changes.is_favorite = patch.isFavorite ? 1 : 0;
+    if (patch.isArchived !== undefined)
+      changes.visibility = patch.isArchived ? 'archive' : 'timeline';
+    if (patch.description !== undefined) changes.description = patch.description;
+    if (patch.localDateTime !== undefined) {
+      const offset =
+        patch.utcOffsetMinutes === undefined ? asset.utc_offset_minutes : patch.utcOffsetMinutes;
+      const instant = instantOfLocal(patch.localDateTime, offset);
+      if (!instant) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `localDateTime must look like 2023-10-06T08:30:00`,
+        );
+      }
+      Object.assign(changes, {
+        local_date_time: patch.localDateTime,
+        utc_offset_minutes: offset,
+        taken_at: instant.getTime(),
+        bucket: bucketOf(patch.localDateTime),
+        date_source: 'user',
+      });
+    }
+    await this.repo.update([id], changes);
+    return this.get(actor, id);
+  }
+
+  async trash(actor: Actor, ids: readonly string[]): Promise<void> {
+    await this.access.requireAssets(actor, ids, 'delete');
+    await this.repo.update(ids, { trashed_at: Date.now() });
+  }
+
+  async restore(actor: Actor, ids: readonly string[]): Promise<void> {
+    await this.access.requireAssets(actor, ids, 'delete');
+    await this.repo.update(ids, { trashed_at: null });
+  }
+
+  /** Deletes rows now and their files through a job, so no crash can leave orphan blobs. */
+  async deletePermanently(actor: Actor, ids: readonly string[]): Promise<void> {
+    await this.access.requireAssets(actor, ids, 'delete');
+    const rows = await Promise.all(ids.map((id) => this.repo.findById(id)));
+    const keys = rows.flatMap((a) =>
+      a
+        ? [
+            blobKeys.original(a.owner_id, a.id),
+            blobKeys.thumbnail(a.owner_id, a.id),
+            blobKeys.preview(a.owner_id, a.id),
+          ]
+        : [],
+    );
+    await this.repo.delete(ids, (trx) => this.jobs.enqueue('delete-files', { keys }, trx));
+  }
+
+  async emptyTrash(actor: Actor): Promise<number> {
+    const trashed = await this.repo.trashedOf(actor.userId);
+    await this.deletePermanently(
+      actor,
+      trashed.map((a) => a.id),
+    );
+    return trashed.length;
+  }
+
+  /** Opens one of the asset's files, with an optional byte range, after the access check. */
+  async openFile(
+    actor: Actor,
+    id: string,
+    kind: AssetFileKind,
+    range?: (size: number) => ByteRange | undefined,
+  ): Promise<{ asset: AssetRow; size: number; range?: ByteRange; stream: Readable }> {
+    const asset = await this.load(actor, id, 'read');
+    const key = blobKeys[kind](asset.owner_id, asset.id);
+    if (kind !== 'original' && asset.has_thumbnail !== 1) {
+      throw new DomainError(
+        'NOT_READY',
+        `The ${kind} of this asset is not ready${asset.status === 'unreadable' ? `: ${asset.error ?? 'unreadable'}` : ' yet'}`,
+      );
+    }
+    const size = await this.blobs.size(key);
+    if (size === null) throw notFound(`The ${kind} file`);
+    const wanted = range?.(size);
+    return { asset, size, range: wanted, stream: this.blobs.read(key, wanted) };
+  }
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  createUser,
+  photo,
+  uploadFixture,
+  waitForJobs,
+  type TestUser,
+} from '../../test/factories.js';
+import { dialects, startTestServer, type TestServer } from '../../test/test-server.js';
+
+interface Bucket {
+  bucket: string;
+  count: number;
+}
+interface Item {
+  id: string;
+  localDateTime: string;
+  ratio: number;
+  isFavorite: boolean;
+  type: string;
+  thumbhash: string | null;
+}
+
+// Capture dates from each file's own EXIF DateTimeOriginal.
+const files = {
+  gps10: { path: 'exif-samples/jpg/gps/DSCN0010.jpg', local: '2008-10-22T16:28:39' },
+  gps21: { path: 'exif-samples/jpg/gps/DSCN0021.jpg', local: '2008-10-22T16:38:20' },
+  canon: { path: 'exif-samples/jpg/Canon_40D.jpg', local: '2008-05-30T15:56:01' },
+  portrait: { path: 'exif-samples/jpg/orientation/portrait_6.jpg', local: null },
+};
+
+describe.each(dialects)('timeline on %s', (dialect) => {
+  let server: TestServer;
+  let user: TestUser;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    user = await createUser(server);
+    for (const [name, file] of Object.entries(files)) {
+      ids[name] = (await uploadFixture(server, user, photo(file.path))).body.id;
+    }
+    await waitForJobs(server);
+  });
+  afterAll(() => server.close());
+
+  // Only the 2008 and older months: the photo without a capture date lands in the upload month.
+  const buckets = async (view = 'timeline') =>
+    (
+      await api<Bucket[]>(server, 'GET', `/api/timeline/buckets?view=${view}`, {
+        token: user.token,
+      })
+    ).body.filter((b) => b.bucket < '2009');
+  const bucket = async (month: string, view = 'timeline') =>
+    (
+      await api<Item[]>(server, 'GET', `/api/timeline/buckets/${month}?view=${view}`, {
+        token: user.token,
+      })
+    ).body;
+
+  it('groups by month of the local capture time, newest first', async () => {
+    const list = await buckets();
+    expect(list.slice(0, 2)).toEqual([
+      { bucket: '2008-10', count: 2 },
+      { bucket: '2008-05', count: 1 },
+    ]);
+    const october = await bucket('2008-10');
+    expect(october.map((i) => i.localDateTime)).toEqual([files.gps21.local, files.gps10.local]);
+    expect(october[0]).toMatchObject({ id: ids.gps21, type: 'image', isFavorite: false });
+    expect(october[0]?.thumbhash).toBeTruthy();
+  });
+
+  it('gives the ratio after orientation', async () => {
+    const all = (
+      await api<Bucket[]>(server, 'GET', '/api/timeline/buckets', { token: user.token })
+    ).body.map((b) => b.bucket);
+    const items = (await Promise.all(all.map((b) => bucket(b)))).flat();
+    const portrait = items.find((i) => i.id === ids.portrait);
+    expect(portrait?.ratio).toBeLessThan(1);
+  });
+
+  it('leaves archived and trashed assets out unless asked for', async () => {
+    await api(server, 'PATCH', `/api/assets/${ids.gps10}`, {
+      token: user.token,
+      body: { isArchived: true },
+    });
+    await api(server, 'DELETE', `/api/assets/${ids.canon}`, { token: user.token });
+    const list = await buckets();
+    expect(list.find((b) => b.bucket === '2008-10')?.count).toBe(1);
+    expect(list.find((b) => b.bucket === '2008-05')).toBeUndefined();
+    expect((await bucket('2008-10')).map((i) => i.id)).toEqual([ids.gps21]);
+    expect(await buckets('archive')).toEqual([{ bucket: '2008-10', count: 1 }]);
+    expect((await bucket('2008-10', 'archive')).map((i) => i.id)).toEqual([ids.gps10]);
+    expect(await buckets('trash')).toEqual([{ bucket: '2008-05', count: 1 }]);
+    expect((await buckets('all')).find((b) => b.bucket === '2008-10')?.count).toBe(2);
+
+    await api(server, 'POST', '/api/assets/restore', {
+      token: user.token,
+      body: { ids: [ids.canon] },
+    });
+    await api(server, 'PATCH', `/api/assets/${ids.gps10}`, {
+      token: user.token,
+      body: { isArchived: false, isFavorite: true },
+    });
+    expect((await buckets()).slice(0, 2)).toEqual([
+      { bucket: '2008-10', count: 2 },
+      { bucket: '2008-05', count: 1 },
+    ]);
+    expect(await buckets('favorites')).toEqual([{ bucket: '2008-10', count: 1 }]);
+  });
+
+  it('moves an asset to its new month when its date is corrected', async () => {
+    await api(server, 'PATCH', `/api/assets/${ids.gps21}`, {
+      token: user.token,
+      body: { localDateTime: '1999-12-31T23:59:00' },
+    });
+    const list = await buckets();
+    expect(list.find((b) => b.bucket === '2008-10')?.count).toBe(1);
+    expect(list.at(-1)).toEqual({ bucket: '1999-12', count: 1 });
+  });
+
+  it('refuses a malformed month', async () => {
+    const response = await api(server, 'GET', '/api/timeline/buckets/2023-1x', {
+      token: user.token,
+    });
+    expect(response.status).toBe(400);
+  });
+});

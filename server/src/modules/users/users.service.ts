@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import argon2 from 'argon2';
+import { DomainError, notFound } from '../../errors.js';
+import type { UserRow } from '../../db/db.types.js';
+import { requireAdmin, type Actor } from '../../access/access.service.js';
+import type { UsersRepo } from './users.repo.js';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  quotaBytes: number | null;
+  createdAt: string;
+}
+
+export function toUserView(user: UserRow): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: user.is_admin === 1,
+    quotaBytes: user.quota_bytes,
+    createdAt: new Date(user.created_at).toISOString(),
+  };
+}
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name: string;
+  isAdmin?: boolean;
+  quotaBytes?: number | null;
+}
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+export class UsersService {
+  constructor(private readonly repo: UsersRepo) {}
+
+  async create(input: NewUser): Promise<UserView> {
+    const email = normaliseEmail(input.email);
+    if (await this.repo.findByEmail(email)) {
+      throw new DomainError('EMAIL_TAKEN', `A user with the email ${email} already exists`);
+    }
+    const user: UserRow = {
+      id: randomUUID(),
+      email,
+      name: input.name.trim(),
+      password_hash: await argon2.hash(input.password, { type: argon2.argon2id }),
+      is_admin: input.isAdmin ? 1 : 0,
+      quota_bytes: input.quotaBytes ?? null,
+      created_at: Date.now(),
+    };
+    await this.repo.insert(user);
+    return toUserView(user);
+  }
+
+  async createByAdmin(actor: Actor, input: NewUser): Promise<UserView> {
+    requireAdmin(actor);
+    return this.create(input);
+  }
+
+  count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  async get(id: string): Promise<UserView> {
+    const user = await this.repo.findById(id);
+    if (!user) throw notFound('User');
+    return toUserView(user);
+  }
+
+  async list(actor: Actor): Promise<UserView[]> {
+    requireAdmin(actor);
+    return (await this.repo.list()).map(toUserView);
+  }
+
+  async setQuota(actor: Actor, id: string, quotaBytes: number | null): Promise<UserView> {
+    requireAdmin(actor);
+    await this.get(id);
+    await this.repo.setQuota(id, quotaBytes);
+    return this.get(id);
+  }
+
+  async usage(id: string): Promise<{ usedBytes: number; quotaBytes: number | null }> {
+    const user = await this.repo.findById(id);
+    if (!user) throw notFound('User');
+    return { usedBytes: await this.repo.usageBytes(id), quotaBytes: user.quota_bytes };
+  }
+}

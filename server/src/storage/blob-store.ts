@@ -1,0 +1,31 @@
+import type { Readable } from 'node:stream';
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive, as in HTTP Range. */
+  end: number;
+}
+
+/**
+ * Where originals and derived files live. Keys are relative paths such as
+ * `originals/<owner>/<asset>`; implementations must reject keys that escape their root.
+ */
+export interface BlobStore {
+  /** Human-readable place of the data, shown on the privacy page. */
+  readonly location: string;
+  /** Moves (or uploads) a finished local file into the store under `key`; the local file is gone after. */
+  putFile(key: string, localPath: string): Promise<void>;
+  read(key: string, range?: ByteRange): Readable;
+  size(key: string): Promise<number | null>;
+  /** A local path for tools that need a file (exiftool, ffmpeg); `release` removes any copy. */
+  localFile(key: string): Promise<{ path: string; release(): Promise<void> }>;
+  delete(key: string): Promise<void>;
+  /** Every key under a prefix: for erasure checks and orphan sweeps. */
+  list(prefix: string): AsyncIterable<string>;
+}
+
+export const blobKeys = {
+  original: (ownerId: string, assetId: string) => `originals/${ownerId}/${assetId}`,
+  thumbnail: (ownerId: string, assetId: string) => `thumbnails/${ownerId}/${assetId}.webp`,
+  preview: (ownerId: string, assetId: string) => `previews/${ownerId}/${assetId}.jpg`,
+};

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobStore, ByteRange } from './blob-store.js';
+
+/** Blobs as files below one folder of the local disk. */
+export class LocalBlobStore implements BlobStore {
+  constructor(
+    private readonly root: string,
+    readonly location: string,
+  ) {
+    fs.mkdirSync(root, { recursive: true });
+  }
+
+  private pathOf(key: string): string {
+    const resolved = path.resolve(this.root, key);
+    if (!resolved.startsWith(this.root + path.sep) || key.includes('\0')) {
+      throw new Error(`Blob key escapes the store: ${key}`);
+    }
+    return resolved;
+  }
+
+  async putFile(key: string, localPath: string): Promise<void> {
+    const target = this.pathOf(key);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.rename(localPath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await fsp.copyFile(localPath, target);
+      await fsp.rm(localPath, { force: true });
+    }
+  }
+
+  read(key: string, range?: ByteRange): Readable {
+    return fs.createReadStream(this.pathOf(key), {
+      start: range?.start,
+      end: range?.end,
+      highWaterMark: 1024 * 1024,
+    });
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await fsp.stat(this.pathOf(key))).size;
+    } catch {
+      return null;
+    }
+  }
+
+  localFile(key: string): Promise<{ path: string; release(): Promise<void> }> {
+    return Promise.resolve({ path: this.pathOf(key), release: () => Promise.resolve() });
+  }
+
+  async delete(key: string): Promise<void> {
+    await fsp.rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const start = path.resolve(this.root, prefix);
+    if (start !== this.root && !start.startsWith(this.root + path.sep)) return;
+    const stack = [start];
+    while (stack.length > 0) {
+      const dir = stack.pop() ?? '';
+      let entries: fs.Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) stack.push(full);
+        else yield path.relative(this.root, full).split(path.sep).join('/');
+      }
+    }
+  }
+}

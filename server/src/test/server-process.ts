@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const bin = path.resolve(import.meta.dirname, '../../../bin/pixelunion.mjs');
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Ends the process with SIGKILL: no shutdown code runs, as in a power cut. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `pixelunion serve` as a real child process on a free port, resolving once it listens. */
+export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, PORT: '0', PIXELUNION_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        resolve({ url: match[1], child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      reject(new Error(`server exited with ${String(code)} before listening:\n${output}`));
+    });
+  });
+}
