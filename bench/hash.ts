@@ -27,9 +27,18 @@ const out = fs.createWriteStream(file);
 out.write(head);
 const block = Buffer.alloc(1024 * 1024, 7);
 for (let written = head.length; written < sizeMb * 1024 * 1024; written += block.length) {
-  if (!out.write(block)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  if (!out.write(block))
+    await new Promise<void>((resolve) =>
+      out.once('drain', () => {
+        resolve();
+      }),
+    );
 }
-await new Promise<void>((resolve) => out.end(() => resolve()));
+await new Promise<void>((resolve) =>
+  out.end(() => {
+    resolve();
+  }),
+);
 const bytes = (await fsp.stat(file)).size;
 
 let start = process.hrtime.bigint();

@@ -3,6 +3,7 @@ import { killFfmpeg } from './media.ffmpeg.js';
 import { closeHeicDecoders } from './media.heic.js';
 
 export * from './media.types.js';
+export { MediaToolError } from './media.errors.js';
 export { sniffFile } from './media.sniff.js';
 export { extractMetadata } from './media.metadata.js';
 export { generateThumbnails } from './media.thumbnails.js';

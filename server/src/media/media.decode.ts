@@ -1,11 +1,14 @@
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
-import { embeddedJpeg, readOrientationTag } from './media.exiftool.js';
+import { embeddedJpeg, readOrientationTags } from './media.exiftool.js';
+import { MediaToolError } from './media.errors.js';
 import { extractFrame } from './media.ffmpeg.js';
 import { decodeHeic } from './media.heic.js';
+import { isHeifFamily, orientationAfterHeifDecoder, readOrientation } from './media.orientation.js';
 import { rgbaTiffWithIcc } from './media.tiff.js';
 import { MediaUnreadableError, type MediaProbe } from './media.types.js';
 
 export const PREVIEW_MAX = 1440;
+const DECODE_TIMEOUT_S = 60;
 
 const SHARP_INPUT: SharpOptions = {
   failOn: 'error',
@@ -26,6 +29,7 @@ async function toPreviewPixels(image: Sharp): Promise<Pixels> {
     .toColourspace('srgb')
     .ensureAlpha()
     .raw({ depth: 'uchar' })
+    .timeout({ seconds: DECODE_TIMEOUT_S })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
@@ -54,18 +58,28 @@ export function orient(image: Sharp, orientation: number | null): Sharp {
   }
 }
 
-async function decodeHeif(path: string): Promise<Pixels> {
+/**
+ * HEIC via heic-decode (libheif WASM: HEVC), AVIF or a failed HEIC via sharp's libheif. Both
+ * apply irot/imir themselves; a file without them may still need its EXIF orientation.
+ */
+async function decodeHeif(path: string, probe: MediaProbe): Promise<Pixels> {
+  const extra = orientationAfterHeifDecoder(await readOrientationTags(path));
+  const viaSharp = () => toPreviewPixels(orient(sharp(path, SHARP_INPUT), extra));
+  if (probe.format !== 'heic') return await viaSharp();
   let decoded;
   try {
     decoded = await decodeHeic(path);
   } catch (heicError) {
+    if (heicError instanceof MediaToolError) throw heicError;
     // not HEVC (e.g. AV1 or JPEG in a HEIF box): sharp's own libheif may manage
-    return await toPreviewPixels(sharp(path, SHARP_INPUT).autoOrient()).catch(() => {
+    return await viaSharp().catch(() => {
       throw heicError;
     });
   }
   const { width, height, data } = decoded;
-  const raw = await toPreviewPixels(sharp(data, { raw: { width, height, channels: 4 } }));
+  const raw = await toPreviewPixels(
+    orient(sharp(data, { raw: { width, height, channels: 4 } }), extra),
+  );
   const icc = await sharp(path)
     .metadata()
     .then((m) => m.icc)
@@ -80,7 +94,9 @@ async function decodeRaw(path: string): Promise<Pixels> {
   const own = await sharp(jpeg).metadata();
   const image = sharp(jpeg, SHARP_INPUT);
   if (own.orientation) return await toPreviewPixels(image.autoOrient());
-  return await toPreviewPixels(orient(image, await readOrientationTag(path)));
+  const raw: MediaProbe = { type: 'image', format: 'raw', mimeType: 'image/x-dcraw' };
+  const orientation = readOrientation(await readOrientationTags(path), raw);
+  return await toPreviewPixels(orient(image, orientation));
 }
 
 // formats ffmpeg can also decode, used when libvips gives up on a damaged file
@@ -106,11 +122,11 @@ async function decodeImage(path: string, probe: MediaProbe): Promise<Pixels> {
 export async function decodePreview(path: string, probe: MediaProbe): Promise<Pixels> {
   try {
     if (probe.type === 'video') return await toPreviewPixels(sharp(await extractFrame(path)));
-    if (probe.format === 'heic') return await decodeHeif(path);
+    if (isHeifFamily(probe)) return await decodeHeif(path, probe);
     if (probe.format === 'raw') return await decodeRaw(path);
     return await decodeImage(path, probe);
   } catch (err) {
-    if (err instanceof MediaUnreadableError) throw err;
+    if (err instanceof MediaUnreadableError || err instanceof MediaToolError) throw err;
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
     throw new MediaUnreadableError(`cannot decode ${probe.format}: ${message}`);
   }

@@ -1,6 +1,6 @@
 import { ExifTool } from 'exiftool-vendored';
 
-/** Tag values as exiftool prints them with -G1 -n: keys are 'Group:Tag'. */
+/** Tag values as exiftool's JSON gives them with -G1: keys are 'Group:Tag'. */
 export type RawTags = Readonly<Record<string, unknown>>;
 
 const TASK_TIMEOUT_MS = 15_000;
@@ -67,11 +67,13 @@ export async function embeddedJpeg(path: string): Promise<Buffer | null> {
   return null;
 }
 
-/** IFD0 Orientation (1..8) of a file, or null. */
-export async function readOrientationTag(path: string): Promise<number | null> {
-  const tags = await exiftool()
-    .readRaw(path, { readArgs: ['-G1', '-IFD0:Orientation#'] })
-    .catch(() => null);
-  const o = tags ? (tags as RawTags)['IFD0:Orientation'] : null;
-  return typeof o === 'number' && Number.isInteger(o) && o >= 1 && o <= 8 ? o : null;
+/** Just the tags that say how a picture is oriented (EXIF, HEIF irot/imir); {} on failure. */
+export async function readOrientationTags(path: string): Promise<RawTags> {
+  const readArgs = ['-G1', '-IFD0:Orientation#', '-QuickTime:Rotation#', '-QuickTime:Mirroring#'];
+  try {
+    const tags: RawTags = await exiftool().readRaw(path, { readArgs });
+    return tags;
+  } catch {
+    return {};
+  }
 }

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { MediaToolError } from './media.errors.js';
 
 const FRAME_TIMEOUT_MS = 30_000;
 const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 const running = new Set<ChildProcess>();
+const stopped = new WeakSet<ChildProcess>();
 
 let ffmpegPath: string | null = null;
 
@@ -13,8 +15,14 @@ export function ffmpegBinary(): string {
   if (ffmpegPath) return ffmpegPath;
   const fromEnv = process.env.PIXELUNION_FFMPEG;
   if (fromEnv) return (ffmpegPath = fromEnv);
-  const installer = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
-  return (ffmpegPath = installer.path);
+  try {
+    const installer = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as {
+      path: string;
+    };
+    return (ffmpegPath = installer.path);
+  } catch (err) {
+    throw new MediaToolError(`no ffmpeg: ${(err as Error).message}`);
+  }
 }
 
 /** ffmpeg's complaint in a few words, without the file's path. */
@@ -47,13 +55,16 @@ function run(args: string[], path: string): Promise<Buffer> {
     child.stderr.on('data', (chunk: Buffer) => {
       err = (err + chunk.toString('utf8')).slice(-2000);
     });
+    let spawnError: Error | null = null;
     child.on('error', (e) => {
-      failure ??= e.message;
+      spawnError = new MediaToolError(`cannot run ffmpeg: ${e.message}`);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       running.delete(child);
-      if (failure !== null) reject(new Error(failure));
+      if (spawnError) reject(spawnError);
+      else if (stopped.has(child)) reject(new MediaToolError('ffmpeg stopped: media layer closed'));
+      else if (failure !== null) reject(new Error(failure));
       else if (code !== 0) reject(new Error(summarize(err, path) || `ffmpeg exited with ${code}`));
       else resolve(Buffer.concat(out));
     });
@@ -104,7 +115,10 @@ const frameArgs = (path: string, seekSeconds: number | null): string[] => [
  */
 export async function extractFrame(path: string, atSeconds: number | null = 1): Promise<Buffer> {
   if (atSeconds !== null) {
-    const frame = await run(frameArgs(path, atSeconds), path).catch(() => Buffer.alloc(0));
+    const frame = await run(frameArgs(path, atSeconds), path).catch((err: unknown) => {
+      if (err instanceof MediaToolError) throw err;
+      return Buffer.alloc(0);
+    });
     if (frame.length > 0) return frame;
   }
   const first = await run(frameArgs(path, null), path);
@@ -113,5 +127,8 @@ export async function extractFrame(path: string, atSeconds: number | null = 1): 
 }
 
 export function killFfmpeg(): void {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) {
+    stopped.add(child);
+    child.kill('SIGKILL');
+  }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { MediaToolError } from './media.errors.js';
 
 /** Bare RGBA pixels, already rotated/mirrored by the file's irot/imir (libheif applies them). */
 export interface DecodedHeic {
@@ -49,6 +50,8 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** terminated on purpose (idle, timeout, close): not to be given work */
+  retired: boolean;
 }
 
 const slots = new Set<Slot>();
@@ -56,14 +59,21 @@ const queue: Job[] = [];
 let nextId = 1;
 let heicDecodePath: string | null = null;
 
+function retire(slot: Slot): void {
+  slots.delete(slot);
+  slot.retired = true;
+  if (slot.timer) clearTimeout(slot.timer);
+  void slot.worker.terminate();
+}
+
 function spawn(): Slot {
   heicDecodePath ??= createRequire(import.meta.url).resolve('heic-decode');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { heicDecodePath } });
-  const slot: Slot = { worker, job: null, timer: null };
+  const slot: Slot = { worker, job: null, timer: null, retired: false };
   worker.on('message', (reply: Reply) => {
     const job = slot.job;
     if (job?.id !== reply.id) return;
-    finish(slot);
+    idle(slot);
     if (reply.error !== undefined || !reply.data || !reply.width || !reply.height) {
       job.reject(new Error(reply.error ?? 'decoder returned no image'));
     } else {
@@ -76,7 +86,7 @@ function spawn(): Slot {
     if (slot.timer) clearTimeout(slot.timer);
     const job = slot.job;
     slot.job = null;
-    job?.reject(err);
+    job?.reject(slot.retired ? new MediaToolError('HEIC decoder closed') : err);
     pump();
   };
   worker.on('error', fail);
@@ -87,18 +97,30 @@ function spawn(): Slot {
   return slot;
 }
 
-function finish(slot: Slot): void {
+function idle(slot: Slot): void {
   if (slot.timer) clearTimeout(slot.timer);
   slot.job = null;
   slot.worker.unref();
   // an idle decoder holds a large WASM heap: give it back after a while
-  slot.timer = setTimeout(() => void slot.worker.terminate(), IDLE_EXIT_MS).unref();
+  slot.timer = setTimeout(() => {
+    retire(slot);
+  }, IDLE_EXIT_MS).unref();
 }
 
 function pump(): void {
   while (queue.length > 0) {
     let slot = [...slots].find((s) => s.job === null);
-    if (!slot && slots.size < POOL_SIZE) slot = spawn();
+    if (!slot && slots.size < POOL_SIZE) {
+      try {
+        slot = spawn();
+      } catch (err) {
+        const error = new MediaToolError(
+          `cannot start the HEIC decoder: ${(err as Error).message}`,
+        );
+        for (const job of queue.splice(0)) job.reject(error);
+        return;
+      }
+    }
     if (!slot) return;
     const job = queue.shift();
     if (!job) return;
@@ -107,16 +129,18 @@ function pump(): void {
     slot.worker.ref();
     const busy = slot;
     busy.timer = setTimeout(() => {
-      slots.delete(busy);
       busy.job = null;
+      retire(busy);
       job.reject(new Error(`timed out after ${DECODE_TIMEOUT_MS / 1000} s`));
-      void busy.worker.terminate();
     }, DECODE_TIMEOUT_MS);
     slot.worker.postMessage({ id: job.id, path: job.path });
   }
 }
 
-/** Decodes the primary image of a HEIC/HEIF file with libheif (WASM) in a worker thread. */
+/**
+ * Decodes a HEIC/HEIF file with libheif (WASM) in a worker thread. heic-decode takes the first
+ * top-level image, which is the primary one in every file of the corpus.
+ */
 export function decodeHeic(path: string): Promise<DecodedHeic> {
   return new Promise((resolve, reject) => {
     queue.push({ id: nextId++, path, resolve, reject });
@@ -125,7 +149,12 @@ export function decodeHeic(path: string): Promise<DecodedHeic> {
 }
 
 export async function closeHeicDecoders(): Promise<void> {
-  for (const job of queue.splice(0)) job.reject(new Error('media layer closed'));
-  const workers = [...slots].map((s) => s.worker);
-  await Promise.all(workers.map((w) => w.terminate()));
+  for (const job of queue.splice(0)) job.reject(new MediaToolError('HEIC decoder closed'));
+  const workers = [...slots].map((slot) => {
+    slots.delete(slot);
+    slot.retired = true;
+    if (slot.timer) clearTimeout(slot.timer);
+    return slot.worker.terminate();
+  });
+  await Promise.all(workers);
 }

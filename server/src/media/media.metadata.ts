@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { resolveCaptureDate } from './media.capture.js';
-import { readTags, type RawTags } from './media.exiftool.js';
+import { exiftool, readTags, type RawTags } from './media.exiftool.js';
+import { readOrientation } from './media.orientation.js';
 import { first, num, readCamera, readPosition, str } from './media.tags.js';
 import {
   MediaUnreadableError,
@@ -8,29 +9,6 @@ import {
   type ExtractHints,
   type MediaProbe,
 } from './media.types.js';
-
-// EXIF orientation equivalent of HEIF irot (index: 90° counter-clockwise steps) and imir.
-const HEIF_ORIENTATION: Record<string, readonly number[]> = {
-  none: [1, 8, 3, 6],
-  '0': [2, 5, 4, 7], // mirrored about the vertical axis (left-right), then rotated
-  '1': [4, 7, 2, 5], // mirrored about the horizontal axis (top-bottom), then rotated
-};
-
-const isHeifFamily = (probe: MediaProbe): boolean =>
-  probe.format === 'heic' || probe.format === 'avif';
-
-/** EXIF orientation 1..8; for HEIF/AVIF derived from irot/imir, which decoders apply. */
-function readOrientation(tags: RawTags, probe: MediaProbe): number | null {
-  if (probe.type === 'video') return null;
-  if (isHeifFamily(probe)) {
-    const rotation = num(tags['QuickTime:Rotation']) ?? 0;
-    const mirror = num(tags['QuickTime:Mirroring']);
-    const table = HEIF_ORIENTATION[mirror === null ? 'none' : String(mirror)];
-    return table?.[rotation] ?? 1;
-  }
-  const o = num(tags['IFD0:Orientation']);
-  return o !== null && Number.isInteger(o) && o >= 1 && o <= 8 ? o : null;
-}
 
 function positiveInt(v: unknown): number | null {
   const n = num(v);
@@ -86,7 +64,10 @@ export async function extractMetadata(
   try {
     tags = await readTags(path);
   } catch {
-    tags = {}; // exiftool gave up (timeout, damaged structure): fall back to name and file times
+    // A damaged file may make exiftool time out or print nonsense: fall back to the file name
+    // and times. But a broken installation must not pass silently: version() throws then.
+    await exiftool().version();
+    tags = {};
   }
   const isVideo = probe.type === 'video';
   const position = readPosition(tags);

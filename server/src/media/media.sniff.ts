@@ -24,6 +24,7 @@ const MP4_BRANDS = new Set([
   'isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VH', 'M4VP', 'dash',
   'mmp4', 'MSNV', 'XAVC', 'f4v ', 'NDAS', 'mp71', 'kddi', 'CAEP',
 ]); // prettier-ignore
+const AUDIO_BRANDS = new Set(['M4A ', 'M4B ', 'M4P ', 'F4A ', 'F4B ']);
 const QT_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
 
 /** Classifies an ISO base media file (HEIF, AVIF, MP4, MOV, 3GP, CR3) by its ftyp box. */
@@ -35,6 +36,7 @@ function sniffIsoBmff(buf: Buffer): MediaProbe | null {
   for (let i = 16; i + 4 <= end; i += 4) brands.push(ascii(buf, i, i + 4));
   const has = (set: Set<string> | string[]): boolean =>
     brands.some((b) => (Array.isArray(set) ? set.includes(b) : set.has(b)));
+  if (AUDIO_BRANDS.has(major)) return null;
   if (major === 'crx ') return image('raw', 'image/x-canon-cr3');
   if (major === 'avif' || major === 'avis') return image('avif', 'image/avif');
   if (HEIC_BRANDS.has(major)) return image('heic', 'image/heic');

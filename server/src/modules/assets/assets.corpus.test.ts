@@ -146,7 +146,7 @@ describe.each(dialects)('the real-camera corpus on %s', (dialect) => {
     expect(iphone.dateSource).toBe('exif');
     expect(iphone.utcOffsetMinutes).not.toBeNull();
     expect(iphone.hasThumbnail).toBe(true);
-    // Stored 4608×3456 with EXIF Orientation 1, but its HEIF irot box turns it upright: portrait.
+    // Stored 4608×3456 with EXIF Orientation 1 and a HEIF irot of 90°: the irot box wins, as in libheif.
     const nokia = await asset(
       uploaded.get(photo('exif-samples/heic/mobile/HMD_Nokia_8.3_5G.heif')) ?? '',
     );
