@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.js';
+import type { JobRow } from '../db/db.types.js';
 import type { JobPayloads, JobHandlers, JobQueue, QueueCounts, QueueName } from './job-queue.js';
 import { queueNames } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
@@ -58,27 +59,33 @@ export class EmbeddedJobQueue implements JobQueue {
 
   private async work(handlers: JobHandlers): Promise<void> {
     while (this.running) {
-      const job = await this.repo.claim(queueNames);
-      if (!job) {
-        await this.idle();
-        continue;
-      }
       try {
-        if (!isQueueName(job.queue)) throw new Error(`Unknown queue ${job.queue}`);
-        await this.run(handlers, job.queue, job.payload);
-        await this.repo.finish(job.id, 'completed', null);
+        const job = await this.repo.claim(queueNames);
+        if (job) await this.process(handlers, job);
+        else await this.idle();
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const retry = job.attempts < job.max_attempts;
-        this.log.warn({ jobId: job.id, queue: job.queue, retry, err: message }, 'job failed');
-        await this.repo.finish(
-          job.id,
-          retry ? 'waiting' : 'failed',
-          message,
-          retry ? Date.now() + 1000 * 2 ** job.attempts : undefined,
-        );
-        if (retry) await sleep(10);
+        // The database itself failed (not a job): keep the worker alive and try again shortly.
+        this.log.error({ err: error }, 'job worker could not reach the queue');
+        await sleep(1000);
       }
+    }
+  }
+
+  private async process(handlers: JobHandlers, job: JobRow): Promise<void> {
+    try {
+      if (!isQueueName(job.queue)) throw new Error(`Unknown queue ${job.queue}`);
+      await this.run(handlers, job.queue, job.payload);
+      await this.repo.finish(job.id, 'completed', null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retry = job.attempts < job.max_attempts;
+      this.log.warn({ jobId: job.id, queue: job.queue, retry, err: message }, 'job failed');
+      await this.repo.finish(
+        job.id,
+        retry ? 'waiting' : 'failed',
+        message,
+        retry ? Date.now() + 1000 * 2 ** job.attempts : undefined,
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { MediaToolError } from './media.errors.js';
 import { open } from 'node:fs/promises';
 import { resolveCaptureDate } from './media.capture.js';
 import { exiftool, readTags, type RawTags } from './media.exiftool.js';
@@ -63,9 +64,14 @@ export async function extractMetadata(
   let tags: RawTags;
   try {
     tags = await readTags(path);
-  } catch {
-    // A damaged file may make exiftool time out or print nonsense: fall back to the file name
-    // and times. But a broken installation must not pass silently: version() throws then.
+  } catch (err) {
+    // A busy machine can make exiftool time out on a sound file: that is worth a retry of the
+    // job, not a photo silently without its date.
+    if (err instanceof Error && err.message.startsWith('timeout:')) {
+      throw new MediaToolError(`exiftool timed out reading ${path}: ${err.message}`);
+    }
+    // A damaged file may make exiftool print nonsense: fall back to the file name and times.
+    // But a broken installation must not pass silently: version() throws then.
     await exiftool().version();
     tags = {};
   }

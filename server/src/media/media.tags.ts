@@ -90,9 +90,19 @@ export function formatExposure(seconds: number | null): string | null {
 const CAMERA_BOILERPLATE =
   /^(?:[\w.-]+ ){0,3}(?:digital (?:still )?camera|dsc)$|^(?:exif_jpeg_picture|camera|default)$/i;
 
+/** The tag in whichever group holds it (e.g. CIFF in old Canon files), for tags with no rival. */
+function inAnyGroup(tags: RawTags, name: string): string | null {
+  const key = Object.keys(tags).find((k) => k.endsWith(`:${name}`) && str(tags[k]) !== null);
+  return key === undefined ? null : str(tags[key]);
+}
+
 export function readCamera(tags: RawTags) {
-  const make = first(tags, ['IFD0:Make', 'Keys:Make', 'UserData:Make', 'XMP-tiff:Make'], str);
-  const model = first(tags, ['IFD0:Model', 'Keys:Model', 'UserData:Model', 'XMP-tiff:Model'], str);
+  const make =
+    first(tags, ['IFD0:Make', 'Keys:Make', 'UserData:Make', 'XMP-tiff:Make'], str) ??
+    inAnyGroup(tags, 'Make');
+  const model =
+    first(tags, ['IFD0:Model', 'Keys:Model', 'UserData:Model', 'XMP-tiff:Model'], str) ??
+    inAnyGroup(tags, 'Model');
   const lensId = str(tags['Composite:LensID']);
   const lensModel =
     first(tags, ['ExifIFD:LensModel', 'XMP-exifEX:LensModel', 'XMP-aux:Lens'], str) ??

@@ -27,7 +27,7 @@ const readTags = (file: string): Promise<Tags> =>
       '-Model',
       '-GPSLatitude',
       '-GPSLongitude',
-      '-Orientation',
+      '-IFD0:Orientation',
     ],
   });
 
@@ -51,6 +51,8 @@ const text = (value: unknown): string | null =>
       ? String(value)
       : null;
 
+afterAll(() => oracle.end());
+
 describe.each(dialects)('the real-camera corpus on %s', (dialect) => {
   let server: TestServer;
   let user: TestUser;
@@ -69,10 +71,7 @@ describe.each(dialects)('the real-camera corpus on %s', (dialect) => {
     }
     await waitForJobs(server, 240_000);
   }, 300_000);
-  afterAll(async () => {
-    await server.close();
-    await oracle.end();
-  });
+  afterAll(() => server.close());
 
   const asset = async (id: string) =>
     (await api<AssetView>(server, 'GET', `/api/assets/${id}`, { token: user.token })).body;
