@@ -74,7 +74,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     timeline,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
-      await jobs.start(processor.handlers());
+      await jobs.start(processor.handlers(), processor.gaveUp);
     },
     async close() {
       await jobs.stop();

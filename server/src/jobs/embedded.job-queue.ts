@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { JobRow } from '../db/db.types.js';
-import type { JobPayloads, JobHandlers, JobQueue, QueueCounts, QueueName } from './job-queue.js';
+import type {
+  GiveUpHandler,
+  JobHandlers,
+  JobPayloads,
+  JobQueue,
+  QueueCounts,
+  QueueName,
+} from './job-queue.js';
 import { queueNames } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
 
@@ -19,6 +26,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private running = false;
   private workers: Promise<void>[] = [];
   private readonly waiters = new Set<() => void>();
+  private onGiveUp: GiveUpHandler | undefined;
 
   constructor(
     private readonly repo: JobsRepo,
@@ -40,7 +48,8 @@ export class EmbeddedJobQueue implements JobQueue {
     this.wakeAll();
   }
 
-  async start(handlers: JobHandlers): Promise<void> {
+  async start(handlers: JobHandlers, onGiveUp?: GiveUpHandler): Promise<void> {
+    this.onGiveUp = onGiveUp;
     // One process owns the embedded queue, so whatever was running or held belonged to a dead run.
     await this.repo.release();
     const requeued = await this.repo.requeueActive();
@@ -86,6 +95,9 @@ export class EmbeddedJobQueue implements JobQueue {
         message,
         retry ? Date.now() + 1000 * 2 ** job.attempts : undefined,
       );
+      if (!retry && this.onGiveUp && isQueueName(job.queue)) {
+        await this.onGiveUp(job.queue, JSON.parse(job.payload) as JobPayloads[QueueName], message);
+      }
     }
   }
 

@@ -11,6 +11,13 @@ export const queueNames: readonly QueueName[] = ['metadata', 'thumbnails', 'dele
 
 export type JobHandlers = { [Q in QueueName]: (payload: JobPayloads[Q]) => Promise<void> };
 
+/** Called once when a job has failed its last attempt, so its owner can record the outcome. */
+export type GiveUpHandler = <Q extends QueueName>(
+  queue: Q,
+  payload: JobPayloads[Q],
+  error: string,
+) => Promise<void>;
+
 export interface QueueCounts {
   queue: QueueName;
   waiting: number;
@@ -31,7 +38,7 @@ export interface JobQueue {
    */
   enqueueHeld<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db: Db): Promise<number>;
   release(jobId: number): Promise<void>;
-  start(handlers: JobHandlers): Promise<void>;
+  start(handlers: JobHandlers, onGiveUp?: GiveUpHandler): Promise<void>;
   /** Stops taking jobs and waits for the running ones to finish. */
   stop(): Promise<void>;
   counts(): Promise<QueueCounts[]>;

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
-import type { JobHandlers, JobQueue } from '../../jobs/job-queue.js';
+import type { GiveUpHandler, JobHandlers, JobQueue } from '../../jobs/job-queue.js';
 import {
   extractMetadata,
   generateThumbnails,
@@ -72,6 +72,20 @@ export class AssetsProcessor {
       },
     };
   }
+
+  /** After the last attempt: an asset is never left 'processing' for ever. */
+  readonly gaveUp: GiveUpHandler = async (queue, payload, error) => {
+    if (!('assetId' in payload)) return;
+    if (queue === 'metadata') {
+      await this.repo.update([payload.assetId], { error: `metadata: ${error}` });
+      await this.jobs.enqueue('thumbnails', { assetId: payload.assetId });
+    } else if (queue === 'thumbnails') {
+      await this.repo.update([payload.assetId], {
+        status: 'unreadable',
+        error: `thumbnails: ${error}`,
+      });
+    }
+  };
 
   private async extract(assetId: string): Promise<void> {
     const asset = await this.repo.findById(assetId);
