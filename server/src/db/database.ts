@@ -5,11 +5,15 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './db.types.js';
 import * as core from './migrations/0001_core.js';
+import * as timelineIndex from './migrations/0002_timeline_covering_index.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
 
-const migrations: Record<string, Migration> = { '0001_core': core };
+const migrations: Record<string, Migration> = {
+  '0001_core': core,
+  '0002_timeline_covering_index': timelineIndex,
+};
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a
 // byte count well inside Number's safe range, so parse them as numbers like SQLite does.
@@ -37,6 +41,9 @@ export function openDatabase(options: {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // 64 MiB page cache and memory-mapped reads: month pages of a large library stay in memory.
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

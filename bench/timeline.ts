@@ -1,0 +1,397 @@
+/**
+ * Timeline latency at scale: one user with 1,000,000 synthetic assets over 20 years, seeded
+ * straight into the database, then GET /api/timeline/buckets and GET /api/timeline/buckets/<month>
+ * measured through HTTP against the real server (a child process).
+ *
+ * Run: npx tsx bench/timeline.ts [sqlite|postgres|both] [count] [--others=N]
+ *   --others=N also seeds N assets spread over 1000 other users, to show that one user's
+ *   queries do not slow down with the others' data.
+ * PostgreSQL: DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/test);
+ * the bench creates and drops its own database, pixelunion_bench_timeline.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type Compilable } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type Db, type Dialect } from '../server/src/db/database.js';
+import type { NewAsset } from '../server/src/db/db.types.js';
+import { categoryOf } from '../server/src/modules/assets/assets.repo.js';
+import { TimelineRepo } from '../server/src/modules/timeline/timeline.repo.js';
+import { bucketOf, localDateTimeOf } from '../server/src/modules/assets/asset-dates.js';
+import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
+
+const args = process.argv.slice(2);
+const positional = args.filter((a) => !a.startsWith('--'));
+const dialectArg = positional[0] ?? 'both';
+if (!['sqlite', 'postgres', 'both'].includes(dialectArg)) {
+  throw new Error(`first argument must be sqlite, postgres or both, got "${dialectArg}"`);
+}
+const dialects: Dialect[] =
+  dialectArg === 'both' ? ['sqlite', 'postgres'] : [dialectArg as Dialect];
+const count = Number(positional[1] ?? 1_000_000);
+const others = Number(
+  /^--others=(\d+)$/.exec(args.find((a) => a.startsWith('--others=')) ?? '')?.[1] ?? 0,
+);
+const OTHER_USERS = 1000;
+const ROWS_PER_INSERT = 500; // 39 columns: 19,500 parameters, under SQLite's 32,766
+const INSERTS_PER_TRANSACTION = 2;
+const WARMUP = 30;
+const REQUESTS = 300;
+const pgBase = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const pgName = 'pixelunion_bench_timeline';
+
+// Deterministic, so two runs seed the same library and ask for the same months.
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = Date.UTC(2006, 0, 1);
+const LAST = Date.UTC(2026, 0, 1);
+const cameras = [
+  ['Google', 'Pixel 7', 'Pixel 7 back camera 6.81mm f/1.85'],
+  ['Apple', 'iPhone 12', 'iPhone 12 back dual wide camera 4.2mm f/1.6'],
+  ['Canon', 'Canon EOS 40D', 'EF-S17-85mm f/4-5.6 IS USM'],
+  ['SONY', 'ILCE-7M3', 'FE 24-105mm F4 G OSS'],
+] as const;
+
+function syntheticAsset(random: () => number, ownerId: string, uploadedAt: number): NewAsset {
+  // Density grows linearly 1 → 3 over the 20 years: more photos in recent years.
+  const u = random();
+  const x = (-1 + Math.sqrt(1 + 8 * u)) / 2;
+  const takenAt = Math.floor(FIRST + x * (LAST - FIRST));
+  const offset = random() < 0.8 ? ([0, 60, 120, -300][Math.floor(random() * 4)] ?? 0) : null;
+  const local = localDateTimeOf(new Date(takenAt), offset);
+  const video = random() < 0.05;
+  const portrait = random() < 0.3;
+  const [make, model, lens] = cameras[Math.floor(random() * cameras.length)] ?? cameras[0];
+  const roll = random();
+  const trashed = roll < 0.005;
+  const visibility = roll > 0.998 ? 'locked' : roll > 0.978 ? 'archive' : 'timeline';
+  const located = random() < 0.4;
+  return {
+    id: randomUUID(),
+    owner_id: ownerId,
+    type: video ? 'video' : 'image',
+    format: video ? 'mp4' : 'jpeg',
+    mime_type: video ? 'video/mp4' : 'image/jpeg',
+    status: 'ready',
+    error: null,
+    original_file_name: `${video ? 'VID' : 'IMG'}_${local.slice(0, 10).replaceAll('-', '')}_${local.slice(11).replaceAll(':', '')}.${video ? 'mp4' : 'jpg'}`,
+    file_size: Math.floor(1_000_000 + random() * (video ? 80_000_000 : 7_000_000)),
+    checksum: randomBytes(20).toString('hex'),
+    file_created_at: takenAt,
+    file_modified_at: takenAt,
+    uploaded_at: uploadedAt,
+    taken_at: takenAt,
+    local_date_time: local,
+    utc_offset_minutes: offset,
+    date_source: 'exif',
+    bucket: bucketOf(local),
+    latitude: located ? -60 + random() * 130 : null,
+    longitude: located ? -180 + random() * 360 : null,
+    altitude: located ? random() * 2000 : null,
+    width: video ? 1920 : portrait ? 3000 : 4000,
+    height: video ? 1080 : portrait ? 4000 : 3000,
+    orientation: 1,
+    make,
+    model,
+    lens_model: lens,
+    exposure_time: '1/125',
+    f_number: 1.8,
+    focal_length: 6.81,
+    iso: 100,
+    duration_seconds: video ? Math.round(5 + random() * 120) : null,
+    description: null,
+    is_favorite: random() < 0.03 ? 1 : 0,
+    visibility,
+    trashed_at: trashed ? uploadedAt : null,
+    thumbhash: randomBytes(24).toString('base64'),
+    has_thumbnail: 1,
+  };
+}
+
+/**
+ * Inserts `total` assets for the owners (round-robin) and the timeline_buckets counts that
+ * AssetsRepo would hold for them: category 'trash' when trashed, else the visibility.
+ */
+async function seedAssets(db: Db, owners: string[], total: number, seed: number): Promise<void> {
+  const random = mulberry32(seed);
+  const counts = new Map<string, number>();
+  const now = Date.now();
+  let done = 0;
+  let lastReport = Date.now();
+  while (done < total) {
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < INSERTS_PER_TRANSACTION && done < total; i++) {
+        const rows: NewAsset[] = [];
+        for (let j = 0; j < ROWS_PER_INSERT && done < total; j++, done++) {
+          const asset = syntheticAsset(random, owners[done % owners.length] ?? '', now);
+          rows.push(asset);
+          const key = `${asset.owner_id}|${asset.bucket}|${categoryOf({ trashed_at: asset.trashed_at ?? null, visibility: asset.visibility })}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        await trx.insertInto('assets').values(rows).execute();
+      }
+    });
+    if (Date.now() - lastReport > 30_000) {
+      lastReport = Date.now();
+      process.stderr.write(`  … ${done.toLocaleString('en')} rows\n`);
+    }
+  }
+  const bucketRows = [...counts].map(([key, n]) => {
+    const [owner_id = '', bucket = '', category = ''] = key.split('|');
+    return { owner_id, bucket, category, count: n };
+  });
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < bucketRows.length; i += 1000) {
+      await trx
+        .insertInto('timeline_buckets')
+        .values(bucketRows.slice(i, i + 1000))
+        .execute();
+    }
+  });
+}
+
+async function adminQuery(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgBase });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+function percentiles(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  const f = (n: number) => n.toFixed(1).padStart(6);
+  return `p50 ${f(at(50))}  p95 ${f(at(95))}  p99 ${f(at(99))}  max ${f(at(100))} ms  (n=${sorted.length})`;
+}
+
+async function timed(url: string, token: string): Promise<{ ms: number; bytes: number }> {
+  const start = process.hrtime.bigint();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.arrayBuffer();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+  return { ms, bytes: body.byteLength };
+}
+
+async function explain(db: Db, dialect: Dialect, query: Compilable): Promise<string> {
+  const compiled = query.compile();
+  const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN (ANALYZE, BUFFERS) ';
+  // Parameters are inlined by hand: EXPLAIN cannot take bind parameters on every driver.
+  let index = 0;
+  const inlined = compiled.sql.replace(/\$\d+|\?/g, () => {
+    const value = compiled.parameters[index++];
+    return typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
+  });
+  const rows = (await sql.raw<Record<string, unknown>>(prefix + inlined).execute(db)).rows;
+  return rows
+    .map((r) => (dialect === 'sqlite' ? String(r.detail) : String(r['QUERY PLAN'])))
+    .join('\n    ');
+}
+
+async function runDialect(dialect: Dialect): Promise<void> {
+  console.log(
+    `\n=== ${dialect}: ${count.toLocaleString('en')} assets for one user` +
+      (others ? `, ${others.toLocaleString('en')} for ${OTHER_USERS} others` : '') +
+      ' ===',
+  );
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-bench-timeline-'));
+  let databaseUrl = '';
+  if (dialect === 'postgres') {
+    await adminQuery(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE ${pgName}`);
+    const url = new URL(pgBase);
+    url.pathname = `/${pgName}`;
+    databaseUrl = url.toString();
+  }
+  const env = { PIXELUNION_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: databaseUrl };
+  let server: ServerProcess | null = null;
+  const handle = openDatabase({
+    databaseUrl: databaseUrl || null,
+    sqlitePath: path.join(dir, 'data', 'pixelunion.sqlite'),
+  });
+  try {
+    await migrateToLatest(handle.db);
+
+    // The user is made through the API so that it has a real password and session.
+    server = await startServerProcess(env);
+    const base = server.url.replace('localhost', '127.0.0.1');
+    const credentials = { email: 'bench@example.org', password: 'a long password', name: 'Bench' };
+    const post = (url: string, body: unknown) =>
+      fetch(base + url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const setup = await post('/api/auth/setup', credentials);
+    if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+    const login = (await (await post('/api/auth/login', credentials)).json()) as {
+      token: string;
+      user: { id: string };
+    };
+    // Seeding runs with the server stopped so that it measures only the database.
+    await server.stop();
+    server = null;
+
+    const { db } = handle;
+    let start = performance.now();
+    await seedAssets(db, [login.user.id], count, 1);
+    const seedSeconds = (performance.now() - start) / 1000;
+    console.log(
+      `seed: ${count.toLocaleString('en')} assets + their timeline_buckets in ${seedSeconds.toFixed(1)} s (${Math.round(count / seedSeconds).toLocaleString('en')} rows/s)`,
+    );
+
+    if (others > 0) {
+      const ids = Array.from({ length: OTHER_USERS }, () => randomUUID());
+      await db
+        .insertInto('users')
+        .values(
+          ids.map((id, i) => ({
+            id,
+            email: `other${i}@example.org`,
+            name: `Other ${i}`,
+            password_hash: 'x',
+            is_admin: 0,
+            quota_bytes: null,
+            created_at: Date.now(),
+          })),
+        )
+        .execute();
+      start = performance.now();
+      await seedAssets(db, ids, others, 2);
+      const s = (performance.now() - start) / 1000;
+      console.log(
+        `seed others: ${others.toLocaleString('en')} assets for ${OTHER_USERS} users in ${s.toFixed(1)} s`,
+      );
+    }
+
+    // PostgreSQL's autovacuum would analyze the table shortly after such a load; do it now.
+    if (dialect === 'postgres') await sql`VACUUM ANALYZE`.execute(db);
+
+    // The counts must equal what the GROUP BY would give, and this times what the table saves.
+    start = performance.now();
+    const grouped = await db
+      .selectFrom('assets')
+      .select(['bucket', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('owner_id', '=', login.user.id)
+      .where('trashed_at', 'is', null)
+      .where('visibility', '=', 'timeline')
+      .groupBy('bucket')
+      .orderBy('bucket', 'desc')
+      .execute();
+    const groupMs = performance.now() - start;
+    const kept = await db
+      .selectFrom('timeline_buckets')
+      .select(['bucket', 'count'])
+      .where('owner_id', '=', login.user.id)
+      .where('category', '=', 'timeline')
+      .orderBy('bucket', 'desc')
+      .execute();
+    if (
+      JSON.stringify(grouped.map((r) => [r.bucket, r.count])) !==
+      JSON.stringify(kept.map((r) => [r.bucket, r.count]))
+    ) {
+      throw new Error('timeline_buckets does not match GROUP BY over assets');
+    }
+    const sizes = kept.map((r) => r.count);
+    console.log(
+      `months: ${kept.length}, assets per month min ${Math.min(...sizes)} / mean ${Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length)} / max ${Math.max(...sizes)}`,
+    );
+    console.log(
+      `for comparison, GROUP BY over assets (what timeline_buckets avoids): ${groupMs.toFixed(0)} ms`,
+    );
+
+    const busiest = kept.reduce((a, b) => (b.count > a.count ? b : a));
+    // The query TimelineRepo.bucket builds for the default view.
+    const page = db
+      .selectFrom('assets')
+      .select(['id', 'type', 'local_date_time', 'width', 'height', 'thumbhash'])
+      .select(['duration_seconds', 'is_favorite'])
+      .where('owner_id', '=', login.user.id)
+      .where('bucket', '=', busiest.bucket)
+      .where('trashed_at', 'is', null)
+      .where('visibility', 'in', ['timeline'])
+      .orderBy('local_date_time', 'desc')
+      .orderBy('id', 'desc');
+    console.log(
+      `plan of the busiest month (${busiest.bucket}, ${busiest.count} assets):\n    ${await explain(db, dialect, page)}`,
+    );
+
+    const months = kept.map((r) => r.bucket);
+    const random = mulberry32(7);
+    const randomMonth = () => months[Math.floor(random() * months.length)] ?? '';
+    // The same query without HTTP, to tell database time from the rest.
+    const repo = new TimelineRepo(db);
+    for (let i = 0; i < WARMUP; i++) await repo.bucket(login.user.id, randomMonth(), 'timeline');
+    const direct: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      const t = performance.now();
+      await repo.bucket(login.user.id, randomMonth(), 'timeline');
+      direct.push(performance.now() - t);
+    }
+    console.log(`${'TimelineRepo.bucket in-process, no HTTP'.padEnd(41)} ${percentiles(direct)}`);
+    await handle.close();
+
+    server = await startServerProcess(env);
+    const url = server.url.replace('localhost', '127.0.0.1');
+    const first = await timed(`${url}/api/timeline/buckets`, login.token);
+    const firstMonth = await timed(`${url}/api/timeline/buckets/${randomMonth()}`, login.token);
+    console.log(
+      `first requests after start: buckets ${first.ms.toFixed(1)} ms, one month ${firstMonth.ms.toFixed(1)} ms`,
+    );
+
+    for (let i = 0; i < WARMUP; i++) {
+      await timed(`${url}/api/timeline/buckets`, login.token);
+      await timed(`${url}/api/timeline/buckets/${randomMonth()}`, login.token);
+    }
+    const list: number[] = [];
+    let listBytes = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      const r = await timed(`${url}/api/timeline/buckets`, login.token);
+      list.push(r.ms);
+      listBytes = r.bytes;
+    }
+    const month: number[] = [];
+    let monthBytes = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      const r = await timed(`${url}/api/timeline/buckets/${randomMonth()}`, login.token);
+      month.push(r.ms);
+      monthBytes += r.bytes;
+    }
+    console.log(
+      `${'GET /api/timeline/buckets'.padEnd(41)} ${percentiles(list)}  ${(listBytes / 1024).toFixed(0)} KiB`,
+    );
+    console.log(
+      `${'GET /api/timeline/buckets/<month>'.padEnd(41)} ${percentiles(month)}  mean ${(monthBytes / REQUESTS / 1024).toFixed(0)} KiB`,
+    );
+  } finally {
+    if (server) await server.stop();
+    await handle.close().catch(() => undefined);
+    if (dialect === 'postgres') await adminQuery(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+console.log(`load average before: ${load()}`);
+for (const dialect of dialects) await runDialect(dialect);
+console.log(`\nload average after: ${load()}`);
