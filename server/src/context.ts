@@ -74,6 +74,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     timeline,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
+      await auth.purgeExpiredSessions();
       await jobs.start(processor.handlers(), processor.gaveUp);
     },
     async close() {

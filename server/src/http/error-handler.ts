@@ -22,9 +22,19 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
+const drainLimitBytes = 64 * 1024 * 1024;
+
 /** The one place where errors become HTTP responses. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Refused before its body was read (quota, size, type): the rest of the body is still on
+    // the socket. Read and drop it when it is small, so the client sees the answer and may reuse
+    // the connection; past that, close the connection after the answer.
+    if (!request.raw.complete) {
+      const length = Number(request.headers['content-length']);
+      if (length <= drainLimitBytes) request.raw.resume();
+      else void reply.header('connection', 'close');
+    }
     if (error instanceof DomainError) {
       const body: ErrorBody = {
         error: { code: error.code, message: error.message, details: error.details },

@@ -27,6 +27,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private workers: Promise<void>[] = [];
   private readonly waiters = new Set<() => void>();
   private onGiveUp: GiveUpHandler | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repo: JobsRepo,
@@ -54,13 +55,21 @@ export class EmbeddedJobQueue implements JobQueue {
     await this.repo.release();
     const requeued = await this.repo.requeueActive();
     if (requeued > 0) this.log.info({ requeued }, 'jobs interrupted by a restart are queued again');
-    await this.repo.deleteCompletedBefore(Date.now() - keepCompletedMs);
+    const purge = () => this.repo.deleteCompletedBefore(Date.now() - keepCompletedMs);
+    await purge();
+    this.purgeTimer = setInterval(() => {
+      purge().catch((error: unknown) => {
+        this.log.warn({ err: error }, 'job purge failed');
+      });
+    }, 3600_000);
+    this.purgeTimer.unref();
     this.running = true;
     this.workers = Array.from({ length: this.concurrency }, () => this.work(handlers));
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.purgeTimer);
     this.wakeAll();
     await Promise.all(this.workers);
     this.workers = [];

@@ -111,14 +111,4 @@ export class JobsRepo {
       .where('updated_at', '<', time)
       .execute();
   }
-
-  /** Removes queued work that mentions an asset which no longer exists. */
-  async deleteWaitingFor(assetId: string, db: Db = this.db): Promise<void> {
-    await db
-      .deleteFrom('jobs')
-      .where('status', '=', 'waiting')
-      .where('queue', 'in', ['metadata', 'thumbnails'])
-      .where('payload', '=', JSON.stringify({ assetId }))
-      .execute();
-  }
 }

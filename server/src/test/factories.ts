@@ -103,12 +103,17 @@ export async function uploadFixture(
 }
 
 /** Waits until no job is waiting or active (or fails after `timeoutMs`). */
-export async function waitForJobs(server: TestServer, timeoutMs = 120_000): Promise<void> {
+export async function waitForJobs(server: TestServer, timeoutMs = 50_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const counts = await server.ctx.jobs.counts();
     if (counts.every((c) => c.waiting === 0 && c.active === 0)) return;
     await sleep(100);
   }
-  throw new Error('jobs did not finish in time');
+  const unfinished = await server.ctx.database.db
+    .selectFrom('jobs')
+    .select(['id', 'queue', 'payload', 'status', 'attempts', 'last_error'])
+    .where('status', 'in', ['held', 'waiting', 'active'])
+    .execute();
+  throw new Error(`jobs did not finish in time: ${JSON.stringify(unfinished)}`);
 }

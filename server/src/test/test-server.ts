@@ -54,7 +54,11 @@ export async function startTestServer(
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const ctx = await createContext(config, pino({ level: 'silent' }));
+  // PIXELUNION_TEST_LOG=warn shows the server's log (to standard error) when a test needs it.
+  const ctx = await createContext(
+    config,
+    pino({ level: process.env.PIXELUNION_TEST_LOG ?? 'silent' }, process.stderr),
+  );
   const app = await buildApp(ctx);
   if (options.workers !== false) await ctx.startWorkers();
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

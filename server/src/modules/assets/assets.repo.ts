@@ -116,16 +116,6 @@ export class AssetsRepo {
     });
   }
 
-  async trashedBefore(time: number, limit: number): Promise<AssetRow[]> {
-    return this.db
-      .selectFrom('assets')
-      .selectAll()
-      .where('trashed_at', 'is not', null)
-      .where('trashed_at', '<', time)
-      .limit(limit)
-      .execute();
-  }
-
   async trashedOf(ownerId: string): Promise<AssetRow[]> {
     return this.db
       .selectFrom('assets')

@@ -133,6 +133,22 @@ describe.each(dialects)('assets on %s', (dialect) => {
     expect(usage.body.usedBytes).toBe(size);
   });
 
+  it('answers an upload refused mid-body and leaves the connection usable for the next request', async () => {
+    const user = await createUser(server, { admin, quotaBytes: 1000 });
+    const dir = await fsp.mkdtemp(`${server.dataDir}/big-`);
+    const big = Buffer.concat([await fsp.readFile(canon), Buffer.alloc(20 * 1024 * 1024, 1)]);
+    await fsp.writeFile(`${dir}/big.jpg`, big);
+    for (let i = 0; i < 3; i++) {
+      const refused = await uploadFixture(server, user, `${dir}/big.jpg`);
+      expect(refused.status).toBe(413);
+      const me = await fetch(`${server.url}/api/users/me`, {
+        headers: user.headers,
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(me.status).toBe(200);
+    }
+  });
+
   it('sets favourite, archive, description and a corrected date', async () => {
     const { body } = await uploadFixture(server, admin, photo('exif-samples/jpg/Nikon_D70.jpg'));
     await waitForJobs(server);

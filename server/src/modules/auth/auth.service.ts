@@ -77,6 +77,10 @@ export class AuthService {
     return { token, expiresAt, user: toUserView(user) };
   }
 
+  async purgeExpiredSessions(): Promise<void> {
+    await this.repo.deleteExpiredSessions(Date.now());
+  }
+
   async logout(token: string): Promise<void> {
     await this.repo.deleteSession(sha256(token));
   }
