@@ -50,6 +50,36 @@ describe.each(dialects)("another user's assets on %s", (dialect) => {
     expect(response.body.error.code).toBe('NOT_FOUND');
   });
 
+  it("empties only the caller's own trash", async () => {
+    await api(server, 'DELETE', `/api/assets/${aliceAsset}`, { token: alice.token });
+    const emptied = await api<{ deleted: number }>(server, 'POST', '/api/trash/empty', {
+      token: bob.token,
+    });
+    expect(emptied.body.deleted).toBe(0);
+    const still = await api<{ isTrashed: boolean }>(server, 'GET', `/api/assets/${aliceAsset}`, {
+      token: alice.token,
+    });
+    expect(still.body.isTrashed).toBe(true);
+    await api(server, 'POST', '/api/assets/restore', {
+      token: alice.token,
+      body: { ids: [aliceAsset] },
+    });
+  });
+
+  it("refuses a non-admin changing anyone's quota, its own included", async () => {
+    for (const id of [alice.id, bob.id]) {
+      const response = await api<{ error: { code: string } }>(server, 'PATCH', `/api/users/${id}`, {
+        token: bob.token,
+        body: { quotaBytes: 1 },
+      });
+      expect(response.status).toBe(403);
+    }
+    const me = await api<{ quotaBytes: number | null }>(server, 'GET', '/api/users/me', {
+      token: bob.token,
+    });
+    expect(me.body.quotaBytes).toBeNull();
+  });
+
   it("leaves A's asset untouched and invisible in B's timeline and checksum check", async () => {
     const asset = await api<{ isFavorite: boolean; isTrashed: boolean }>(
       server,
@@ -76,8 +106,17 @@ describe.each(dialects)("another user's assets on %s", (dialect) => {
     expect(check.body.existing).toEqual([]);
   });
 
-  it('answers 401 to every asset endpoint without credentials', async () => {
-    for (const e of endpoints(aliceAsset)) {
+  it('answers 401 to every asset, timeline, job and user endpoint without credentials', async () => {
+    const others = [
+      { method: 'GET', url: '/api/timeline/buckets' },
+      { method: 'GET', url: '/api/timeline/buckets/2008-10' },
+      { method: 'GET', url: '/api/jobs' },
+      { method: 'POST', url: '/api/trash/empty' },
+      { method: 'POST', url: '/api/assets/check', body: { checksums: [] } },
+      { method: 'GET', url: '/api/users/me/usage' },
+      { method: 'PATCH', url: `/api/users/${alice.id}`, body: { quotaBytes: 1 } },
+    ];
+    for (const e of [...endpoints(aliceAsset), ...others]) {
       const response = await api(server, e.method, e.url, { body: e.body });
       expect(response.status, `${e.method} ${e.url}`).toBe(401);
     }
