@@ -314,17 +314,8 @@ async function runDialect(dialect: Dialect): Promise<void> {
     );
 
     const busiest = kept.reduce((a, b) => (b.count > a.count ? b : a));
-    // The query TimelineRepo.bucket builds for the default view.
-    const page = db
-      .selectFrom('assets')
-      .select(['id', 'type', 'local_date_time', 'width', 'height', 'thumbhash'])
-      .select(['duration_seconds', 'is_favorite'])
-      .where('owner_id', '=', login.user.id)
-      .where('bucket', '=', busiest.bucket)
-      .where('trashed_at', 'is', null)
-      .where('visibility', 'in', ['timeline'])
-      .orderBy('local_date_time', 'desc')
-      .orderBy('id', 'desc');
+    const repo = new TimelineRepo(db, dialect);
+    const page = repo.bucketPageQuery(login.user.id, busiest.bucket, 'timeline');
     console.log(
       `plan of the busiest month (${busiest.bucket}, ${busiest.count} assets):\n    ${await explain(db, dialect, page)}`,
     );
@@ -333,15 +324,15 @@ async function runDialect(dialect: Dialect): Promise<void> {
     const random = mulberry32(7);
     const randomMonth = () => months[Math.floor(random() * months.length)] ?? '';
     // The same query without HTTP, to tell database time from the rest.
-    const repo = new TimelineRepo(db);
-    for (let i = 0; i < WARMUP; i++) await repo.bucket(login.user.id, randomMonth(), 'timeline');
+    for (let i = 0; i < WARMUP; i++)
+      await repo.bucketPage(login.user.id, randomMonth(), 'timeline');
     const direct: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       const t = performance.now();
-      await repo.bucket(login.user.id, randomMonth(), 'timeline');
+      await repo.bucketPage(login.user.id, randomMonth(), 'timeline');
       direct.push(performance.now() - t);
     }
-    console.log(`${'TimelineRepo.bucket in-process, no HTTP'.padEnd(41)} ${percentiles(direct)}`);
+    console.log(`${'TimelineRepo.bucketPage in-process'.padEnd(41)} ${percentiles(direct)}`);
     await handle.close();
 
     server = await startServerProcess(env);

@@ -60,7 +60,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     path.join(config.dataDir, 'tmp', 'derived'),
     log,
   );
-  const timeline = new TimelineService(new TimelineRepo(db));
+  const timeline = new TimelineService(new TimelineRepo(db, database.dialect));
 
   return {
     config,

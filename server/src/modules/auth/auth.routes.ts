@@ -17,6 +17,18 @@ const apiKeySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.s
 
 export function authRoutes(app: ZodApp, ctx: AppContext): void {
   const tags = ['auth'];
+  app.get(
+    '/api/auth/status',
+    {
+      schema: {
+        tags,
+        description: 'Public: whether the first account still has to be created.',
+        response: { 200: z.object({ needsSetup: z.boolean() }) },
+      },
+    },
+    async () => ({ needsSetup: (await ctx.users.count()) === 0 }),
+  );
+
   app.post(
     '/api/auth/setup',
     { schema: { tags, body: newAccount, response: { 201: userSchema } } },

@@ -16,6 +16,19 @@ describe.each(dialects)('accounts on %s', (dialect) => {
   });
   afterAll(() => server.close());
 
+  it('tells the public whether setup is needed, until the first account exists', async () => {
+    const fresh = await startTestServer(dialect, {}, { workers: false });
+    try {
+      const before = await api(fresh, 'GET', '/api/auth/status');
+      expect(before).toMatchObject({ status: 200, body: { needsSetup: true } });
+      await createUser(fresh);
+      const after = await api(fresh, 'GET', '/api/auth/status');
+      expect(after.body).toEqual({ needsSetup: false });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('allows setup only while there are no users', async () => {
     const again = await api<{ error: { code: string } }>(server, 'POST', '/api/auth/setup', {
       body: { email: 'late@example.org', password: 'long enough', name: 'Late' },

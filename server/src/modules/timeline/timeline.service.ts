@@ -1,17 +1,6 @@
 import type { Actor } from '../../access/access.service.js';
 import type { TimelineRepo, TimelineView } from './timeline.repo.js';
 
-export interface TimelineItem {
-  id: string;
-  type: 'image' | 'video';
-  localDateTime: string;
-  /** width / height after orientation; 1 until the metadata is known. */
-  ratio: number;
-  thumbhash: string | null;
-  durationSeconds: number | null;
-  isFavorite: boolean;
-}
-
 /** The timeline is always the actor's own library: the query is scoped to the actor's id. */
 export class TimelineService {
   constructor(private readonly repo: TimelineRepo) {}
@@ -20,16 +9,9 @@ export class TimelineService {
     return this.repo.buckets(actor.userId, view);
   }
 
-  async bucket(actor: Actor, bucket: string, view: TimelineView): Promise<TimelineItem[]> {
-    const rows = await this.repo.bucket(actor.userId, bucket, view);
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      localDateTime: r.local_date_time,
-      ratio: r.width && r.height ? Math.round((r.width / r.height) * 1000) / 1000 : 1,
-      thumbhash: r.thumbhash,
-      durationSeconds: r.duration_seconds,
-      isFavorite: r.is_favorite === 1,
-    }));
+  /** One month's items as columnar JSON text, ready to send (see TimelineRepo.bucketPage). */
+  async bucket(actor: Actor, bucket: string, view: TimelineView): Promise<string> {
+    const columns = await this.repo.bucketPage(actor.userId, bucket, view);
+    return `{"bucket":${JSON.stringify(bucket)},${columns.slice(1)}`;
   }
 }

@@ -13,6 +13,16 @@ interface Bucket {
   bucket: string;
   count: number;
 }
+interface Page {
+  bucket: string;
+  ids: string[];
+  types: string[];
+  localDateTimes: string[];
+  ratios: number[];
+  thumbhashes: (string | null)[];
+  durations: (number | null)[];
+  favorites: boolean[];
+}
 interface Item {
   id: string;
   localDateTime: string;
@@ -52,12 +62,26 @@ describe.each(dialects)('timeline on %s', (dialect) => {
         token: user.token,
       })
     ).body.filter((b) => b.bucket < '2009');
-  const bucket = async (month: string, view = 'timeline') =>
-    (
-      await api<Item[]>(server, 'GET', `/api/timeline/buckets/${month}?view=${view}`, {
-        token: user.token,
-      })
-    ).body;
+  const page = async (month: string, view = 'timeline', token = user.token) => {
+    const response = await api<Page>(server, 'GET', `/api/timeline/buckets/${month}?view=${view}`, {
+      token,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    return response.body;
+  };
+  // The columnar page turned back into one object per asset.
+  const bucket = async (month: string, view = 'timeline'): Promise<Item[]> => {
+    const p = await page(month, view);
+    return p.ids.map((id, i) => ({
+      id,
+      type: p.types[i] ?? '',
+      localDateTime: p.localDateTimes[i] ?? '',
+      ratio: p.ratios[i] ?? 0,
+      thumbhash: p.thumbhashes[i] ?? null,
+      isFavorite: p.favorites[i] ?? false,
+    }));
+  };
 
   it('groups by month of the local capture time, newest first', async () => {
     const list = await buckets();
@@ -69,6 +93,29 @@ describe.each(dialects)('timeline on %s', (dialect) => {
     expect(october.map((i) => i.localDateTime)).toEqual([files.gps21.local, files.gps10.local]);
     expect(october[0]).toMatchObject({ id: ids.gps21, type: 'image', isFavorite: false });
     expect(october[0]?.thumbhash).toBeTruthy();
+  });
+
+  it('sends a month as parallel arrays of one length, and nothing of other users', async () => {
+    const october = await page('2008-10');
+    expect(october.bucket).toBe('2008-10');
+    const lengths = Object.values(october)
+      .filter((v) => Array.isArray(v))
+      .map((v) => (v as unknown[]).length);
+    expect(lengths).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(october.durations).toEqual([null, null]);
+    expect(october.ratios.every((r) => r > 1)).toBe(true);
+    const other = await createUser(server, { admin: user });
+    const empty = await page('2008-10', 'timeline', other.token);
+    expect(empty).toEqual({
+      bucket: '2008-10',
+      ids: [],
+      types: [],
+      localDateTimes: [],
+      ratios: [],
+      thumbhashes: [],
+      durations: [],
+      favorites: [],
+    });
   });
 
   it('gives the ratio after orientation', async () => {
