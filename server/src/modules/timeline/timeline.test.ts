@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewAsset } from '../../db/db.types.js';
 import {
   api,
   createUser,
@@ -165,6 +167,53 @@ describe.each(dialects)('timeline on %s', (dialect) => {
     const list = await buckets();
     expect(list.find((b) => b.bucket === '2008-10')?.count).toBe(1);
     expect(list.at(-1)).toEqual({ bucket: '1999-12', count: 1 });
+  });
+
+  it('orders a large month newest first, whatever order the rows were written in', async () => {
+    const many = await createUser(server, { admin: user });
+    const rows = Array.from({ length: 600 }, (_, i): NewAsset => {
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      const minute = String(i % 60).padStart(2, '0');
+      const local = `2015-03-${day}T${String(i % 24).padStart(2, '0')}:${minute}:00`;
+      return {
+        id: randomUUID(),
+        owner_id: many.id,
+        type: i % 10 === 0 ? 'video' : 'image',
+        format: 'jpeg',
+        mime_type: 'image/jpeg',
+        status: 'ready',
+        original_file_name: `IMG_${i}.jpg`,
+        file_size: 1000,
+        checksum: randomUUID(),
+        uploaded_at: Date.now(),
+        taken_at: Date.parse(`${local}Z`),
+        local_date_time: local,
+        date_source: 'exif',
+        bucket: '2015-03',
+        width: 4000,
+        height: i % 3 === 0 ? 4000 : 3000,
+        is_favorite: i % 7 === 0 ? 1 : 0,
+        visibility: 'timeline',
+        has_thumbnail: 0,
+      };
+    }).sort(() => Math.random() - 0.5);
+    for (let i = 0; i < rows.length; i += 100) {
+      await server.ctx.database.db
+        .insertInto('assets')
+        .values(rows.slice(i, i + 100))
+        .execute();
+    }
+    const p = await page('2015-03', 'timeline', many.token);
+    const expected = [...rows].sort((a, b) =>
+      a.local_date_time === b.local_date_time
+        ? b.id.localeCompare(a.id)
+        : b.local_date_time.localeCompare(a.local_date_time),
+    );
+    expect(p.ids).toEqual(expected.map((r) => r.id));
+    expect(p.localDateTimes).toEqual(expected.map((r) => r.local_date_time));
+    expect(p.favorites).toEqual(expected.map((r) => r.is_favorite === 1));
+    expect(p.types).toEqual(expected.map((r) => r.type));
+    expect(p.ratios).toEqual(expected.map((r) => (r.height === 4000 ? 1 : 1.333)));
   });
 
   it('refuses a malformed month', async () => {
