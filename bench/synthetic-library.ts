@@ -1,0 +1,140 @@
+/**
+ * A synthetic library for benchmarks: deterministic assets over 20 years (2006–2025, three times
+ * more photos per month in recent years), inserted straight into the database with the
+ * timeline_buckets counts AssetsRepo would keep for them.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../server/src/db/database.js';
+import type { NewAsset } from '../server/src/db/db.types.js';
+import { categoryOf } from '../server/src/modules/assets/assets.repo.js';
+import { bucketOf, localDateTimeOf } from '../server/src/modules/assets/asset-dates.js';
+
+const ROWS_PER_INSERT = 500; // 39 columns: 19,500 parameters, under SQLite's 32,766
+const INSERTS_PER_TRANSACTION = 2;
+
+// Deterministic, so two runs seed the same library and ask for the same months.
+export function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = Date.UTC(2006, 0, 1);
+const LAST = Date.UTC(2026, 0, 1);
+const cameras = [
+  ['Google', 'Pixel 7', 'Pixel 7 back camera 6.81mm f/1.85'],
+  ['Apple', 'iPhone 12', 'iPhone 12 back dual wide camera 4.2mm f/1.6'],
+  ['Canon', 'Canon EOS 40D', 'EF-S17-85mm f/4-5.6 IS USM'],
+  ['SONY', 'ILCE-7M3', 'FE 24-105mm F4 G OSS'],
+] as const;
+
+export function syntheticAsset(
+  random: () => number,
+  ownerId: string,
+  uploadedAt: number,
+): NewAsset {
+  // Density grows linearly 1 → 3 over the 20 years: more photos in recent years.
+  const u = random();
+  const x = (-1 + Math.sqrt(1 + 8 * u)) / 2;
+  const takenAt = Math.floor(FIRST + x * (LAST - FIRST));
+  const offset = random() < 0.8 ? ([0, 60, 120, -300][Math.floor(random() * 4)] ?? 0) : null;
+  const local = localDateTimeOf(new Date(takenAt), offset);
+  const video = random() < 0.05;
+  const portrait = random() < 0.3;
+  const [make, model, lens] = cameras[Math.floor(random() * cameras.length)] ?? cameras[0];
+  const roll = random();
+  const trashed = roll < 0.005;
+  const visibility = roll > 0.998 ? 'locked' : roll > 0.978 ? 'archive' : 'timeline';
+  const located = random() < 0.4;
+  return {
+    id: randomUUID(),
+    owner_id: ownerId,
+    type: video ? 'video' : 'image',
+    format: video ? 'mp4' : 'jpeg',
+    mime_type: video ? 'video/mp4' : 'image/jpeg',
+    status: 'ready',
+    error: null,
+    original_file_name: `${video ? 'VID' : 'IMG'}_${local.slice(0, 10).replaceAll('-', '')}_${local.slice(11).replaceAll(':', '')}.${video ? 'mp4' : 'jpg'}`,
+    file_size: Math.floor(1_000_000 + random() * (video ? 80_000_000 : 7_000_000)),
+    checksum: randomBytes(20).toString('hex'),
+    file_created_at: takenAt,
+    file_modified_at: takenAt,
+    uploaded_at: uploadedAt,
+    taken_at: takenAt,
+    local_date_time: local,
+    utc_offset_minutes: offset,
+    date_source: 'exif',
+    bucket: bucketOf(local),
+    latitude: located ? -60 + random() * 130 : null,
+    longitude: located ? -180 + random() * 360 : null,
+    altitude: located ? random() * 2000 : null,
+    width: video ? 1920 : portrait ? 3000 : 4000,
+    height: video ? 1080 : portrait ? 4000 : 3000,
+    orientation: 1,
+    make,
+    model,
+    lens_model: lens,
+    exposure_time: '1/125',
+    f_number: 1.8,
+    focal_length: 6.81,
+    iso: 100,
+    duration_seconds: video ? Math.round(5 + random() * 120) : null,
+    description: null,
+    is_favorite: random() < 0.03 ? 1 : 0,
+    visibility,
+    trashed_at: trashed ? uploadedAt : null,
+    thumbhash: randomBytes(24).toString('base64'),
+    has_thumbnail: 1,
+  };
+}
+
+/**
+ * Inserts `total` assets for the owners (round-robin) and the timeline_buckets counts that
+ * AssetsRepo would hold for them: category 'trash' when trashed, else the visibility.
+ */
+export async function seedAssets(
+  db: Db,
+  owners: string[],
+  total: number,
+  seed: number,
+): Promise<void> {
+  const random = mulberry32(seed);
+  const counts = new Map<string, number>();
+  const now = Date.now();
+  let done = 0;
+  let lastReport = Date.now();
+  while (done < total) {
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < INSERTS_PER_TRANSACTION && done < total; i++) {
+        const rows: NewAsset[] = [];
+        for (let j = 0; j < ROWS_PER_INSERT && done < total; j++, done++) {
+          const asset = syntheticAsset(random, owners[done % owners.length] ?? '', now);
+          rows.push(asset);
+          const key = `${asset.owner_id}|${asset.bucket}|${categoryOf({ trashed_at: asset.trashed_at ?? null, visibility: asset.visibility })}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        await trx.insertInto('assets').values(rows).execute();
+      }
+    });
+    if (Date.now() - lastReport > 30_000) {
+      lastReport = Date.now();
+      process.stderr.write(`  … ${done.toLocaleString('en')} rows\n`);
+    }
+  }
+  const bucketRows = [...counts].map(([key, n]) => {
+    const [owner_id = '', bucket = '', category = ''] = key.split('|');
+    return { owner_id, bucket, category, count: n };
+  });
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < bucketRows.length; i += 1000) {
+      await trx
+        .insertInto('timeline_buckets')
+        .values(bucketRows.slice(i, i + 1000))
+        .execute();
+    }
+  });
+}
