@@ -12,10 +12,12 @@ import {
 import type { AppContext } from './context.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { albumsRoutes } from './modules/albums/albums.routes.js';
 import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { timelineRoutes } from './modules/timeline/timeline.routes.js';
+import { uploadsRoutes } from './modules/uploads/uploads.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 
 export const apiVersion = '0.1.0';
@@ -29,6 +31,15 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // Plain HTML forms (a download started by the web app); the session cookie is SameSite=Lax,
+  // so another site's form never carries it.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -78,9 +89,11 @@ export async function buildApp(
   api.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   authRoutes(api, ctx);
   usersRoutes(api, ctx);
+  albumsRoutes(api, ctx);
   assetsRoutes(api, ctx);
   timelineRoutes(api, ctx);
   jobsRoutes(api, ctx);
+  await uploadsRoutes(api, ctx);
   await app.ready();
   return app;
 }

@@ -14,6 +14,8 @@ export interface Config {
   loginMaxAttempts: number;
   loginWindowSeconds: number;
   maxUploadBytes: number;
+  /** Days an asset stays in the trash before it is deleted for good; 0 keeps it until emptied. */
+  trashDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxAttempts: integer(env, 'PIXELUNION_LOGIN_MAX_ATTEMPTS', 10, 1, 1000),
     loginWindowSeconds: integer(env, 'PIXELUNION_LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     maxUploadBytes: integer(env, 'PIXELUNION_MAX_UPLOAD_BYTES', 100 * 1024 ** 3, 1, 2 ** 52),
+    trashDays: integer(env, 'PIXELUNION_TRASH_DAYS', 30, 0, 3650),
     logLevel: logLevel(env),
   });
 }

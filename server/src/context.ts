@@ -16,10 +16,16 @@ import { AuthRepo } from './modules/auth/auth.repo.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { TimelineRepo } from './modules/timeline/timeline.repo.js';
 import { TimelineService } from './modules/timeline/timeline.service.js';
+import { UploadsRepo } from './modules/uploads/uploads.repo.js';
+import { UploadsService } from './modules/uploads/uploads.service.js';
 import { UsersRepo } from './modules/users/users.repo.js';
 import { UsersService } from './modules/users/users.service.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { LocalBlobStore } from './storage/local.blob-store.js';
+import { AlbumsRepo } from './modules/albums/albums.repo.js';
+import { AlbumsService } from './modules/albums/albums.service.js';
+import { runPeriodically } from './jobs/periodic.js';
+import { FullSizeRenditions } from './modules/assets/assets.fullsize.js';
 
 /** Everything the routes and workers use, built once from the configuration. */
 export interface AppContext {
@@ -32,6 +38,8 @@ export interface AppContext {
   auth: AuthService;
   assets: AssetsService;
   timeline: TimelineService;
+  uploads: UploadsService;
+  albums: AlbumsService;
   /** Starts background work: recovery of interrupted uploads, then the job workers. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -52,6 +60,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const assets = new AssetsService(assetsRepo, access, users, blobs, jobs, {
     tmpDir: uploadTmpDir,
     maxUploadBytes: config.maxUploadBytes,
+    fullSize: new FullSizeRenditions(blobs, path.join(config.dataDir, 'tmp', 'derived')),
   });
   const processor = new AssetsProcessor(
     assetsRepo,
@@ -61,6 +70,17 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     log,
   );
   const timeline = new TimelineService(new TimelineRepo(db, database.dialect));
+  const albums = new AlbumsService(new AlbumsRepo(db), access);
+
+  const uploads = new UploadsService(
+    new UploadsRepo(db),
+    users,
+    assets,
+    { dir: path.join(config.dataDir, 'tmp', 'resumable'), maxUploadBytes: config.maxUploadBytes },
+    log,
+  );
+
+  let stopTrashExpiry = () => Promise.resolve();
 
   return {
     config,
@@ -72,12 +92,25 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     auth,
     assets,
     timeline,
+    uploads,
+    albums,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
       await auth.purgeExpiredSessions();
+      await uploads.startPurging();
       await jobs.start(processor.handlers(), processor.gaveUp);
+      if (config.trashDays > 0) {
+        stopTrashExpiry = runPeriodically(
+          'trash-expiry',
+          3600_000,
+          () => assets.purgeTrashedBefore(Date.now() - config.trashDays * 86_400_000),
+          log,
+        );
+      }
     },
     async close() {
+      await stopTrashExpiry();
+      uploads.stopPurging();
       await jobs.stop();
       await database.close();
       await closeMedia();

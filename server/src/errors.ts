@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'FILE_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA'
-  | 'RANGE_NOT_SATISFIABLE';
+  | 'RANGE_NOT_SATISFIABLE'
+  | 'UNSUPPORTED_CONTENT_TYPE'
+  | 'TUS_VERSION_UNSUPPORTED'
+  | 'UPLOAD_OFFSET_MISMATCH'
+  | 'UPLOAD_LOCKED';
 
 export class DomainError extends Error {
   constructor(

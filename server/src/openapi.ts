@@ -26,6 +26,13 @@ export async function openApiDocument(app?: FastifyInstance): Promise<string> {
   }
 }
 
+/** Resolves once the whole document is written: the caller exits right after, even into a pipe. */
 export async function printOpenApi(): Promise<void> {
-  process.stdout.write(await openApiDocument());
+  const document = await openApiDocument();
+  await new Promise<void>((resolve, reject) => {
+    process.stdout.write(document, (error) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
 }

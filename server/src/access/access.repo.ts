@@ -14,4 +14,13 @@ export class AccessRepo {
       .execute();
     return new Set(rows.map((r) => r.id));
   }
+
+  async albumOwner(albumId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('albums')
+      .select('owner_id')
+      .where('id', '=', albumId)
+      .executeTakeFirst();
+    return row?.owner_id ?? null;
+  }
 }

@@ -8,6 +8,8 @@ export interface Actor {
 }
 
 export type AssetPermission = 'read' | 'update' | 'delete';
+/** read: see the album; edit: add and remove assets; manage: rename, share, delete. */
+export type AlbumPermission = 'read' | 'edit' | 'manage';
 
 export function requireAdmin(actor: Actor): void {
   if (!actor.isAdmin) throw new DomainError('FORBIDDEN', 'Only an administrator may do this');
@@ -44,5 +46,11 @@ export class AccessService {
     _permission: AssetPermission,
   ): Promise<Set<string>> {
     return this.repo.ownedAssetIds(actor.userId, assetIds);
+  }
+
+  /** Albums follow the same rule as assets: one the actor may not use is "not found". */
+  async requireAlbum(actor: Actor, albumId: string, _permission: AlbumPermission): Promise<void> {
+    const owner = await this.repo.albumOwner(albumId);
+    if (owner !== actor.userId) throw notFound('Album');
   }
 }

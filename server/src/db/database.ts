@@ -6,6 +6,8 @@ import pg from 'pg';
 import type { Database } from './db.types.js';
 import * as core from './migrations/0001_core.js';
 import * as timelineIndex from './migrations/0002_timeline_covering_index.js';
+import * as resumableUploads from './migrations/0003_resumable_uploads.js';
+import * as albums from './migrations/0004_albums.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -13,6 +15,8 @@ export type Dialect = 'sqlite' | 'postgres';
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_timeline_covering_index': timelineIndex,
+  '0003_resumable_uploads': resumableUploads,
+  '0004_albums': albums,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

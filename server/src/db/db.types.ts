@@ -105,6 +105,43 @@ export interface JobsTable {
   updated_at: number;
 }
 
+/** A tus upload: received bytes are in `<dataDir>/tmp/resumable/<id>` until the asset is made. */
+export interface ResumableUploadsTable {
+  id: string;
+  owner_id: string;
+  upload_length: number;
+  upload_offset: number;
+  filename: string;
+  file_created_at: number | null;
+  file_modified_at: number | null;
+  /** Held by the request that is writing (or finishing) the upload; stale after a while. */
+  lock_token: string | null;
+  locked_at: number | null;
+  /** Set once the finished file was ingested; the row is then kept only to answer HEAD. */
+  asset_id: string | null;
+  asset_status: 'created' | 'duplicate' | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AlbumsTable {
+  id: string;
+  owner_id: string;
+  title: string;
+  description: string | null;
+  cover_asset_id: string | null;
+  sort_order: Generated<'asc' | 'desc'>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlbumAssetsTable {
+  album_id: string;
+  asset_id: string;
+  added_by: string;
+  added_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -113,6 +150,9 @@ export interface Database {
   assets: AssetsTable;
   timeline_buckets: TimelineBucketsTable;
   jobs: JobsTable;
+  albums: AlbumsTable;
+  album_assets: AlbumAssetsTable;
+  resumable_uploads: ResumableUploadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -120,3 +160,4 @@ export type AssetRow = Selectable<AssetsTable>;
 export type NewAsset = Insertable<AssetsTable>;
 export type AssetUpdate = Updateable<AssetsTable>;
 export type JobRow = Selectable<JobsTable>;
+export type ResumableUploadRow = Selectable<ResumableUploadsTable>;

@@ -6,7 +6,7 @@ export * from './media.types.js';
 export { MediaToolError } from './media.errors.js';
 export { sniffFile } from './media.sniff.js';
 export { extractMetadata } from './media.metadata.js';
-export { generateThumbnails } from './media.thumbnails.js';
+export { generateFullSize, generateThumbnails } from './media.thumbnails.js';
 
 /** Ends the exiftool processes, HEIC decoder threads and any running ffmpeg. */
 export async function closeMedia(): Promise<void> {

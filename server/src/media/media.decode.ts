@@ -16,16 +16,16 @@ const SHARP_INPUT: SharpOptions = {
   animated: false,
 };
 
-/** Upright, preview-sized (≤1440², never enlarged) 8-bit sRGB RGBA pixels. */
+/** Upright 8-bit sRGB RGBA pixels, at most a given size (preview: ≤1440², never enlarged). */
 export interface Pixels {
   data: Buffer;
   width: number;
   height: number;
 }
 
-async function toPreviewPixels(image: Sharp): Promise<Pixels> {
+async function toPixels(image: Sharp, max: number): Promise<Pixels> {
   const { data, info } = await image
-    .resize({ width: PREVIEW_MAX, height: PREVIEW_MAX, fit: 'inside', withoutEnlargement: true })
+    .resize({ width: max, height: max, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
     .ensureAlpha()
     .raw({ depth: 'uchar' })
@@ -62,9 +62,9 @@ export function orient(image: Sharp, orientation: number | null): Sharp {
  * HEIC via heic-decode (libheif WASM: HEVC), AVIF or a failed HEIC via sharp's libheif. Both
  * apply irot/imir themselves; a file without them may still need its EXIF orientation.
  */
-async function decodeHeif(path: string, probe: MediaProbe): Promise<Pixels> {
+async function decodeHeif(path: string, probe: MediaProbe, max: number): Promise<Pixels> {
   const extra = orientationAfterHeifDecoder(await readOrientationTags(path));
-  const viaSharp = () => toPreviewPixels(orient(sharp(path, SHARP_INPUT), extra));
+  const viaSharp = () => toPixels(orient(sharp(path, SHARP_INPUT), extra), max);
   if (probe.format !== 'heic') return await viaSharp();
   let decoded;
   try {
@@ -77,34 +77,35 @@ async function decodeHeif(path: string, probe: MediaProbe): Promise<Pixels> {
     });
   }
   const { width, height, data } = decoded;
-  const raw = await toPreviewPixels(
+  const raw = await toPixels(
     orient(sharp(data, { raw: { width, height, channels: 4 } }), extra),
+    max,
   );
   const icc = await sharp(path)
     .metadata()
     .then((m) => m.icc)
     .catch(() => undefined);
   if (!icc) return raw; // nclx or no colour info: treat as sRGB
-  return await toPreviewPixels(sharp(rgbaTiffWithIcc(raw.data, raw.width, raw.height, icc)));
+  return await toPixels(sharp(rgbaTiffWithIcc(raw.data, raw.width, raw.height, icc)), max);
 }
 
-async function decodeRaw(path: string): Promise<Pixels> {
+async function decodeRaw(path: string, max: number): Promise<Pixels> {
   const jpeg = await embeddedJpeg(path);
-  if (!jpeg) return await toPreviewPixels(sharp(path, SHARP_INPUT).autoOrient());
+  if (!jpeg) return await toPixels(sharp(path, SHARP_INPUT).autoOrient(), max);
   const own = await sharp(jpeg).metadata();
   const image = sharp(jpeg, SHARP_INPUT);
-  if (own.orientation) return await toPreviewPixels(image.autoOrient());
+  if (own.orientation) return await toPixels(image.autoOrient(), max);
   const raw: MediaProbe = { type: 'image', format: 'raw', mimeType: 'image/x-dcraw' };
   const orientation = readOrientation(await readOrientationTags(path), raw);
-  return await toPreviewPixels(orient(image, orientation));
+  return await toPixels(orient(image, orientation), max);
 }
 
 // formats ffmpeg can also decode, used when libvips gives up on a damaged file
 const FFMPEG_IMAGE_FALLBACK = new Set(['jpeg', 'png', 'tiff', 'webp', 'gif']);
 
-async function decodeImage(path: string, probe: MediaProbe): Promise<Pixels> {
+async function decodeImage(path: string, probe: MediaProbe, max: number): Promise<Pixels> {
   try {
-    return await toPreviewPixels(sharp(path, SHARP_INPUT).autoOrient());
+    return await toPixels(sharp(path, SHARP_INPUT).autoOrient(), max);
   } catch (sharpError) {
     if (!FFMPEG_IMAGE_FALLBACK.has(probe.format)) throw sharpError;
     const frame = await extractFrame(path, null).catch(() => {
@@ -114,17 +115,24 @@ async function decodeImage(path: string, probe: MediaProbe): Promise<Pixels> {
       .metadata()
       .then((m) => m.orientation ?? null)
       .catch(() => null);
-    return await toPreviewPixels(orient(sharp(frame, SHARP_INPUT), orientation));
+    return await toPixels(orient(sharp(frame, SHARP_INPUT), orientation), max);
   }
 }
 
-/** Decodes whatever the probe says the file is into upright preview-sized sRGB pixels. */
-export async function decodePreview(path: string, probe: MediaProbe): Promise<Pixels> {
+/**
+ * Decodes whatever the probe says the file is into upright sRGB pixels no larger than `max` on
+ * either side (never enlarged): preview-sized by default.
+ */
+export async function decodePreview(
+  path: string,
+  probe: MediaProbe,
+  max = PREVIEW_MAX,
+): Promise<Pixels> {
   try {
-    if (probe.type === 'video') return await toPreviewPixels(sharp(await extractFrame(path)));
-    if (isHeifFamily(probe)) return await decodeHeif(path, probe);
-    if (probe.format === 'raw') return await decodeRaw(path);
-    return await decodeImage(path, probe);
+    if (probe.type === 'video') return await toPixels(sharp(await extractFrame(path)), max);
+    if (isHeifFamily(probe)) return await decodeHeif(path, probe, max);
+    if (probe.format === 'raw') return await decodeRaw(path, max);
+    return await decodeImage(path, probe, max);
   } catch (err) {
     if (err instanceof MediaUnreadableError || err instanceof MediaToolError) throw err;
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';

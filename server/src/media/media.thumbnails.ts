@@ -87,3 +87,23 @@ export async function generateThumbnails(
   ]);
   return { thumbhash: hash, width: pixels.width, height: pixels.height };
 }
+
+/** Longest side of a full-size rendition: every camera photo, without huge panoramas. */
+export const FULL_SIZE_MAX = 8192;
+
+/**
+ * Writes a JPEG of the whole picture (upright, sRGB, at most FULL_SIZE_MAX a side), for formats
+ * browsers cannot draw (HEIC, RAW, TIFF), so that the viewer can zoom into every pixel.
+ */
+export async function generateFullSize(
+  path: string,
+  probe: MediaProbe,
+  out: string,
+): Promise<void> {
+  const pixels = await decodePreview(path, probe, FULL_SIZE_MAX);
+  const jpeg = await rgba(pixels)
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  await writeAtomically(out, jpeg);
+}

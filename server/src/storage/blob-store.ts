@@ -28,4 +28,6 @@ export const blobKeys = {
   original: (ownerId: string, assetId: string) => `originals/${ownerId}/${assetId}`,
   thumbnail: (ownerId: string, assetId: string) => `thumbnails/${ownerId}/${assetId}.webp`,
   preview: (ownerId: string, assetId: string) => `previews/${ownerId}/${assetId}.jpg`,
+  /** Made on first view, for originals browsers cannot draw (see AssetsService.openFile). */
+  fullsize: (ownerId: string, assetId: string) => `fullsize/${ownerId}/${assetId}.jpg`,
 };

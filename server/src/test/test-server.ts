@@ -68,6 +68,9 @@ export async function startTestServer(
     app,
     dataDir,
     async close() {
+      // A kept-alive connection that just carried a large file is not always seen as idle,
+      // and app.close() would wait for it: tests end them all.
+      app.server.closeAllConnections();
       await app.close();
       await ctx.close();
       await database?.drop();

@@ -12,6 +12,36 @@ export interface ReceivedFile {
   checksum: string;
 }
 
+export interface UploadLimit {
+  bytes: number;
+  error: () => DomainError;
+}
+
+/** The most bytes a user may upload now: the smaller of their room and the size limit. */
+export function uploadLimit(
+  usage: { usedBytes: number; quotaBytes: number | null },
+  maxUploadBytes: number,
+): UploadLimit {
+  const { usedBytes, quotaBytes } = usage;
+  const room = quotaBytes === null ? Infinity : quotaBytes - usedBytes;
+  if (room < maxUploadBytes) {
+    return {
+      bytes: room,
+      error: () =>
+        new DomainError(
+          'QUOTA_EXCEEDED',
+          `Storage quota of ${quotaBytes ?? 0} bytes would be exceeded`,
+          { quotaBytes, usedBytes },
+        ),
+    };
+  }
+  return {
+    bytes: maxUploadBytes,
+    error: () =>
+      new DomainError('FILE_TOO_LARGE', `The file is larger than ${maxUploadBytes} bytes`),
+  };
+}
+
 /**
  * Streams an upload to a temporary file, hashing it (SHA-1) on the way, in constant memory.
  * `limitBytes` stops the stream as soon as it is passed; the partial file is removed on any error.
@@ -19,7 +49,7 @@ export interface ReceivedFile {
 export async function receiveToTempFile(
   source: Readable,
   tmpPath: string,
-  limit: { bytes: number; error: () => DomainError },
+  limit: UploadLimit,
 ): Promise<ReceivedFile> {
   await fsp.mkdir(path.dirname(tmpPath), { recursive: true });
   const hash = createHash('sha1');
@@ -46,4 +76,32 @@ export async function receiveToTempFile(
     );
   }
   return { path: tmpPath, size, checksum: hash.digest('hex') };
+}
+
+/**
+ * Moves a finished file (a resumable upload) to `tmpPath` and hashes it there, reading it once in
+ * 1 MiB chunks. The file is removed on any error.
+ */
+export async function moveToTempFile(filePath: string, tmpPath: string): Promise<ReceivedFile> {
+  await fsp.mkdir(path.dirname(tmpPath), { recursive: true });
+  try {
+    await fsp.rename(filePath, tmpPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await fsp.copyFile(filePath, tmpPath);
+    await fsp.rm(filePath, { force: true });
+  }
+  try {
+    const hash = createHash('sha1');
+    let size = 0;
+    for await (const chunk of fs.createReadStream(tmpPath, { highWaterMark: 1024 * 1024 })) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      hash.update(bytes);
+    }
+    return { path: tmpPath, size, checksum: hash.digest('hex') };
+  } catch (error) {
+    await fsp.rm(tmpPath, { force: true });
+    throw error;
+  }
 }

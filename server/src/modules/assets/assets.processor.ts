@@ -15,7 +15,7 @@ import { blobKeys, type BlobStore } from '../../storage/blob-store.js';
 import { bucketOf, localDateTimeOf } from './asset-dates.js';
 import type { AssetsRepo } from './assets.repo.js';
 
-const probeOf = (a: AssetRow): MediaProbe => ({
+export const probeOf = (a: AssetRow): MediaProbe => ({
   type: a.type,
   format: a.format,
   mimeType: a.mime_type,

@@ -116,6 +116,16 @@ export class AssetsRepo {
     });
   }
 
+  async trashedBefore(cutoff: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select('id')
+      .where('trashed_at', '<', cutoff)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async trashedOf(ownerId: string): Promise<AssetRow[]> {
     return this.db
       .selectFrom('assets')

@@ -88,6 +88,25 @@ export function assetsRoutes(app: ZodApp, ctx: AppContext): void {
     return reply.status(204).send();
   });
 
+  app.post(
+    '/api/assets/update',
+    {
+      schema: {
+        tags,
+        description: 'Sets the same flags on many assets at once (a selection).',
+        body: idList.extend({
+          isFavorite: z.boolean().optional(),
+          isArchived: z.boolean().optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { ids, ...patch } = request.body;
+      await ctx.assets.updateMany(actorOf(request), ids, patch);
+      return reply.status(204).send();
+    },
+  );
+
   app.post('/api/assets/trash', { schema: { tags, body: idList } }, async (request, reply) => {
     await ctx.assets.trash(actorOf(request), request.body.ids);
     return reply.status(204).send();
@@ -119,10 +138,37 @@ export function assetsRoutes(app: ZodApp, ctx: AppContext): void {
     async (request) => ({ deleted: await ctx.assets.emptyTrash(actorOf(request)) }),
   );
 
-  const fileRoute = (kind: AssetFileKind, contentType: (mime: string) => string) =>
+  app.post(
+    '/api/assets/download',
+    {
+      schema: {
+        tags,
+        description:
+          'The originals of a selection as one zip attachment. Takes JSON {ids: [...]} or, so a plain HTML form can start the download, a form field ids with comma-separated ids.',
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        body: z.object({
+          ids: z
+            .union([z.array(z.string().max(100)), z.string().transform((s) => s.split(','))])
+            .pipe(z.array(z.string().trim().min(1).max(100)).min(1).max(10_000)),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const zip = await ctx.assets.archive(actorOf(request), request.body.ids);
+      const name = `PixelUnion-${request.body.ids.length}-${request.body.ids.length === 1 ? 'file' : 'files'}.zip`;
+      return reply
+        .type('application/zip')
+        .header('content-disposition', contentDisposition('attachment', name))
+        .header('content-length', await zip.size)
+        .header('cache-control', 'no-store')
+        .send(zip.stream);
+    },
+  );
+
+  const fileRoute = (kind: AssetFileKind, description: string) =>
     app.get(
       `/api/assets/:id/${kind}`,
-      { schema: { tags, params: idParams } },
+      { schema: { tags, params: idParams, description } },
       async (request, reply) => {
         const file = await ctx.assets.openFile(actorOf(request), request.params.id, kind, (size) =>
           parseRange(request.headers.range, size),
@@ -133,14 +179,14 @@ export function assetsRoutes(app: ZodApp, ctx: AppContext): void {
             contentDisposition('attachment', file.asset.original_file_name),
           );
         }
-        return sendStream(request, reply, {
-          ...file,
-          contentType: contentType(file.asset.mime_type),
-          etag: `${file.asset.checksum}-${kind}`,
-        });
+        return sendStream(request, reply, { ...file, etag: `${file.asset.checksum}-${kind}` });
       },
     );
-  fileRoute('original', (mime) => mime);
-  fileRoute('thumbnail', () => 'image/webp');
-  fileRoute('preview', () => 'image/jpeg');
+  fileRoute('original', 'The file as uploaded, byte for byte (Range supported).');
+  fileRoute('thumbnail', 'WebP, about 250 px tall.');
+  fileRoute('preview', 'JPEG within 1440×1440, upright, sRGB.');
+  fileRoute(
+    'fullsize',
+    'Every pixel, in a format browsers draw: the original for JPEG, PNG, WebP, GIF and AVIF; for HEIC, RAW and TIFF a JPEG made on first request (up to 8192 px a side).',
+  );
 }

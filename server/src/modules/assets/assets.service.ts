@@ -9,10 +9,18 @@ import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { sniffFile } from '../../media/index.js';
+import { zipStream } from '../../storage/zip-stream.js';
 import { blobKeys, type BlobStore, type ByteRange } from '../../storage/blob-store.js';
 import type { UsersService } from '../users/users.service.js';
 import { bucketOf, instantOfLocal, localDateTimeOf } from './asset-dates.js';
-import { receiveToTempFile } from './assets.ingest.js';
+import {
+  moveToTempFile,
+  receiveToTempFile,
+  uploadLimit,
+  type ReceivedFile,
+  type UploadLimit,
+} from './assets.ingest.js';
+import type { FullSizeRenditions } from './assets.fullsize.js';
 import type { AssetsRepo } from './assets.repo.js';
 import { toAssetView, type AssetView } from './assets.view.js';
 
@@ -31,7 +39,7 @@ export interface AssetPatch {
   utcOffsetMinutes?: number | null;
 }
 
-export type AssetFileKind = 'original' | 'thumbnail' | 'preview';
+export type AssetFileKind = 'original' | 'thumbnail' | 'preview' | 'fullsize';
 
 export class AssetsService {
   constructor(
@@ -40,7 +48,11 @@ export class AssetsService {
     private readonly users: UsersService,
     private readonly blobs: BlobStore,
     private readonly jobs: JobQueue,
-    private readonly options: { tmpDir: string; maxUploadBytes: number },
+    private readonly options: {
+      tmpDir: string;
+      maxUploadBytes: number;
+      fullSize: FullSizeRenditions;
+    },
   ) {}
 
   async upload(
@@ -48,35 +60,46 @@ export class AssetsService {
     source: Readable,
     info: UploadInfo,
   ): Promise<{ id: string; status: 'created' | 'duplicate' }> {
-    const { usedBytes, quotaBytes } = await this.users.usage(actor.userId);
-    const room = quotaBytes === null ? Infinity : quotaBytes - usedBytes;
-    const quotaError = () =>
-      new DomainError(
-        'QUOTA_EXCEEDED',
-        `Storage quota of ${quotaBytes ?? 0} bytes would be exceeded`,
-        {
-          quotaBytes,
-          usedBytes,
-        },
-      );
-    if (room <= 0) {
+    const limit = await this.sizeLimit(actor);
+    if (limit.bytes <= 0) {
       source.resume();
-      throw quotaError();
+      throw limit.error();
     }
-    const limit =
-      room < this.options.maxUploadBytes
-        ? { bytes: room, error: quotaError }
-        : {
-            bytes: this.options.maxUploadBytes,
-            error: () =>
-              new DomainError(
-                'FILE_TOO_LARGE',
-                `The file is larger than ${this.options.maxUploadBytes} bytes`,
-              ),
-          };
-
     const id = randomUUID();
     const received = await receiveToTempFile(source, path.join(this.options.tmpDir, id), limit);
+    return this.ingest(actor, id, received, info);
+  }
+
+  /**
+   * Ingests a finished file already on disk (a resumable upload) exactly like `upload`. The file
+   * is moved, not copied, into the upload folder, where a crash is recovered, and read once for
+   * its SHA-1; it is gone afterwards whatever the outcome.
+   */
+  async ingestFile(
+    actor: Actor,
+    filePath: string,
+    info: UploadInfo,
+  ): Promise<{ id: string; status: 'created' | 'duplicate' }> {
+    const limit = await this.sizeLimit(actor);
+    if ((await fsp.stat(filePath)).size > limit.bytes) {
+      await fsp.rm(filePath, { force: true });
+      throw limit.error();
+    }
+    const id = randomUUID();
+    const received = await moveToTempFile(filePath, path.join(this.options.tmpDir, id));
+    return this.ingest(actor, id, received, info);
+  }
+
+  private async sizeLimit(actor: Actor): Promise<UploadLimit> {
+    return uploadLimit(await this.users.usage(actor.userId), this.options.maxUploadBytes);
+  }
+
+  private async ingest(
+    actor: Actor,
+    id: string,
+    received: ReceivedFile,
+    info: UploadInfo,
+  ): Promise<{ id: string; status: 'created' | 'duplicate' }> {
     try {
       if (received.size === 0) throw new DomainError('UNSUPPORTED_MEDIA', 'The file is empty');
       const probe = await sniffFile(received.path);
@@ -190,6 +213,20 @@ export class AssetsService {
     return this.get(actor, id);
   }
 
+  /** The bulk form of update, for a selection: only the flags, the same change for all. */
+  async updateMany(
+    actor: Actor,
+    ids: readonly string[],
+    patch: Pick<AssetPatch, 'isFavorite' | 'isArchived'>,
+  ): Promise<void> {
+    await this.access.requireAssets(actor, ids, 'update');
+    const changes: AssetUpdate = {};
+    if (patch.isFavorite !== undefined) changes.is_favorite = patch.isFavorite ? 1 : 0;
+    if (patch.isArchived !== undefined)
+      changes.visibility = patch.isArchived ? 'archive' : 'timeline';
+    if (Object.keys(changes).length > 0) await this.repo.update(ids, changes);
+  }
+
   async trash(actor: Actor, ids: readonly string[]): Promise<void> {
     await this.access.requireAssets(actor, ids, 'delete');
     await this.repo.update(ids, { trashed_at: Date.now() });
@@ -203,6 +240,24 @@ export class AssetsService {
   /** Deletes rows now and their files through a job, so no crash can leave orphan blobs. */
   async deletePermanently(actor: Actor, ids: readonly string[]): Promise<void> {
     await this.access.requireAssets(actor, ids, 'delete');
+    await this.deleteForGood(ids);
+  }
+
+  /**
+   * Empties the trash of everything trashed before `cutoff` (epoch ms), for every user, in
+   * batches; answers how many assets were deleted. Run on a timer by the workers.
+   */
+  async purgeTrashedBefore(cutoff: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const ids = await this.repo.trashedBefore(cutoff, 500);
+      if (ids.length === 0) return deleted;
+      await this.deleteForGood(ids);
+      deleted += ids.length;
+    }
+  }
+
+  private async deleteForGood(ids: readonly string[]): Promise<void> {
     const rows = await Promise.all(ids.map((id) => this.repo.findById(id)));
     const keys = rows.flatMap((a) =>
       a
@@ -210,6 +265,7 @@ export class AssetsService {
             blobKeys.original(a.owner_id, a.id),
             blobKeys.thumbnail(a.owner_id, a.id),
             blobKeys.preview(a.owner_id, a.id),
+            blobKeys.fullsize(a.owner_id, a.id),
           ]
         : [],
     );
@@ -225,24 +281,65 @@ export class AssetsService {
     return trashed.length;
   }
 
-  /** Opens one of the asset's files, with an optional byte range, after the access check. */
+  /** The originals of a selection as one zip, in the order asked, streamed without a copy. */
+  async archive(
+    actor: Actor,
+    ids: readonly string[],
+  ): Promise<{ stream: Readable; size: Promise<number> }> {
+    await this.access.requireAssets(actor, ids, 'read');
+    const rows = await Promise.all(ids.map((id) => this.repo.findById(id)));
+    return zipStream(
+      rows.flatMap((a) =>
+        a
+          ? [
+              {
+                name: a.original_file_name,
+                size: a.file_size,
+                modifiedAt: new Date(a.file_modified_at ?? a.taken_at),
+                open: () => this.blobs.read(blobKeys.original(a.owner_id, a.id)),
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+
+  /**
+   * Opens one of the asset's files, with an optional byte range, after the access check.
+   * `fullsize` is the original when browsers draw it, else a JPEG rendition made on first use.
+   */
   async openFile(
     actor: Actor,
     id: string,
     kind: AssetFileKind,
     range?: (size: number) => ByteRange | undefined,
-  ): Promise<{ asset: AssetRow; size: number; range?: ByteRange; stream: Readable }> {
+  ): Promise<{
+    asset: AssetRow;
+    contentType: string;
+    size: number;
+    range?: ByteRange;
+    stream: Readable;
+  }> {
     const asset = await this.load(actor, id, 'read');
-    const key = blobKeys[kind](asset.owner_id, asset.id);
-    if (kind !== 'original' && asset.has_thumbnail !== 1) {
+    if ((kind === 'thumbnail' || kind === 'preview') && asset.has_thumbnail !== 1) {
       throw new DomainError(
         'NOT_READY',
         `The ${kind} of this asset is not ready${asset.status === 'unreadable' ? `: ${asset.error ?? 'unreadable'}` : ' yet'}`,
       );
     }
+    const key =
+      kind === 'fullsize'
+        ? await this.options.fullSize.keyFor(asset)
+        : blobKeys[kind](asset.owner_id, asset.id);
     const size = await this.blobs.size(key);
     if (size === null) throw notFound(`The ${kind} file`);
     const wanted = range?.(size);
-    return { asset, size, range: wanted, stream: this.blobs.read(key, wanted) };
+    const contentType =
+      key === blobKeys.original(asset.owner_id, asset.id)
+        ? asset.mime_type
+        : key.endsWith('.webp')
+          ? 'image/webp'
+          : 'image/jpeg';
+    return { asset, contentType, size, range: wanted, stream: this.blobs.read(key, wanted) };
   }
 }

@@ -185,6 +185,38 @@ describe.each(dialects)('assets on %s', (dialect) => {
     expect(bad.body.error.message).toContain('localDateTime');
   });
 
+  it('sets favourite and archive on a selection at once, refusing ids of others', async () => {
+    const a = await uploadFixture(server, admin, photo('exif-samples/jpg/Kodak_CX7530.jpg'));
+    const b = await uploadFixture(server, admin, photo('exif-samples/jpg/Olympus_C8080WZ.jpg'));
+    const ids = [a.body.id, b.body.id];
+    const done = await api(server, 'POST', '/api/assets/update', {
+      token: admin.token,
+      body: { ids, isFavorite: true, isArchived: true },
+    });
+    expect(done.status).toBe(204);
+    for (const id of ids) {
+      const view = await api<AssetView>(server, 'GET', `/api/assets/${id}`, { token: admin.token });
+      expect(view.body).toMatchObject({ isFavorite: true, isArchived: true });
+    }
+
+    const other = await createUser(server, { admin });
+    const own = await uploadFixture(server, other, photo('exif-samples/jpg/Nikon_D70.jpg'));
+    const refused = await api<{ error: { code: string } }>(server, 'POST', '/api/assets/update', {
+      token: other.token,
+      body: { ids: [own.body.id, a.body.id], isFavorite: false },
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.code).toBe('NOT_FOUND');
+    const untouched = await api<AssetView>(server, 'GET', `/api/assets/${own.body.id}`, {
+      token: other.token,
+    });
+    expect(untouched.body.isFavorite).toBe(false);
+    const still = await api<AssetView>(server, 'GET', `/api/assets/${a.body.id}`, {
+      token: admin.token,
+    });
+    expect(still.body.isFavorite).toBe(true);
+  });
+
   it('trashes, restores and deletes for good with every derived file', async () => {
     const { body } = await uploadFixture(server, admin, photo('exif-samples/jpg/Pentax_K10D.jpg'));
     await waitForJobs(server);

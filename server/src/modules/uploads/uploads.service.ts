@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Actor } from '../../access/access.service.js';
+import type { ResumableUploadRow } from '../../db/db.types.js';
+import { DomainError, notFound } from '../../errors.js';
+import type { AssetsService, UploadInfo } from '../assets/assets.service.js';
+import type { UsersService } from '../users/users.service.js';
+import { appendToFile } from './uploads.append.js';
+import type { UploadsRepo } from './uploads.repo.js';
+import { offsetMismatch, stateOf, type UploadState } from './uploads.state.js';
+
+const expiryMs = 24 * 3600_000;
+// A writer refreshes its lock every `heartbeatMs`; one not refreshed for `lockStaleMs` belongs
+// to a process that died, and the next request may take the upload over.
+const heartbeatMs = 15_000;
+const lockStaleMs = 60_000;
+const purgeEveryMs = 3600_000;
+const idPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/** tus uploads: state in the database, bytes in `dir/<id>`, the finished file ingested as an asset. */
+export class UploadsService {
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repo: UploadsRepo,
+    private readonly users: UsersService,
+    private readonly assets: AssetsService,
+    private readonly options: { dir: string; maxUploadBytes: number },
+    private readonly log: Log,
+  ) {}
+
+  private fileOf(id: string): string {
+    return path.join(this.options.dir, id);
+  }
+
+  /** tus creation; with `body` (creation-with-upload) its bytes are appended at once. */
+  async create(
+    actor: Actor,
+    length: number,
+    info: UploadInfo,
+    body?: { source: Readable; contentLength?: number },
+  ): Promise<UploadState> {
+    if (length === 0) throw new DomainError('UNSUPPORTED_MEDIA', 'The file is empty');
+    if (length > this.options.maxUploadBytes) {
+      throw new DomainError(
+        'FILE_TOO_LARGE',
+        `The file is larger than ${this.options.maxUploadBytes} bytes`,
+      );
+    }
+    const now = Date.now();
+    const { usedBytes, quotaBytes } = await this.users.usage(actor.userId);
+    if (quotaBytes !== null) {
+      const reservedBytes = await this.repo.reservedBytes(actor.userId, now);
+      if (usedBytes + reservedBytes + length > quotaBytes) {
+        throw new DomainError(
+          'QUOTA_EXCEEDED',
+          `Storage quota of ${quotaBytes} bytes would be exceeded`,
+          { quotaBytes, usedBytes, reservedBytes },
+        );
+      }
+    }
+    const id = randomUUID();
+    await this.repo.insert({
+      id,
+      owner_id: actor.userId,
+      upload_length: length,
+      upload_offset: 0,
+      filename: info.filename,
+      file_created_at: info.fileCreatedAt?.getTime() ?? null,
+      file_modified_at: info.fileModifiedAt?.getTime() ?? null,
+      lock_token: null,
+      locked_at: null,
+      asset_id: null,
+      asset_status: null,
+      created_at: now,
+      expires_at: now + expiryMs,
+    });
+    // The row exists before its file, so a file without a row is always an orphan (see purge).
+    await fsp.mkdir(this.options.dir, { recursive: true });
+    await fsp.writeFile(this.fileOf(id), '', { flag: 'wx' });
+    if (!body) return { id, offset: 0, length, info, expiresAt: new Date(now + expiryMs) };
+    try {
+      return await this.append(actor, id, 0, body.source, body.contentLength);
+    } catch (error) {
+      // The client never learns the id of a creation that failed: nobody could resume it.
+      await this.remove(id);
+      throw error;
+    }
+  }
+
+  /** The state a client resumes from (tus HEAD). */
+  async status(actor: Actor, id: string): Promise<UploadState> {
+    const row = await this.usable(await this.find(actor, id));
+    if (row.asset_id === null && row.upload_offset === row.upload_length) {
+      throw new DomainError('UPLOAD_LOCKED', 'The upload is being finished: ask again shortly');
+    }
+    return stateOf(row);
+  }
+
+  /**
+   * Writes one chunk (tus PATCH) at `offset`, which must be the stored offset. When the last byte
+   * arrives the file is ingested like any upload and the upload answers with its asset.
+   */
+  async append(
+    actor: Actor,
+    id: string,
+    offset: number,
+    source: Readable,
+    contentLength?: number,
+  ): Promise<UploadState> {
+    const row = await this.usable(await this.find(actor, id));
+    if (offset !== row.upload_offset || row.asset_id !== null) throw offsetMismatch(row);
+    const remaining = row.upload_length - offset;
+    const tooMany = () =>
+      new DomainError(
+        'VALIDATION_FAILED',
+        `The chunk goes past Upload-Length: only ${remaining} more bytes were announced`,
+      );
+    if (contentLength !== undefined && contentLength > remaining) throw tooMany();
+
+    const token = randomUUID();
+    if (!(await this.repo.lock(id, offset, token, Date.now(), Date.now() - lockStaleMs))) {
+      const current = await this.find(actor, id);
+      if (current.upload_offset !== offset || current.asset_id !== null) {
+        throw offsetMismatch(current);
+      }
+      throw new DomainError('UPLOAD_LOCKED', 'Another request is writing this upload');
+    }
+    const takenOver = new AbortController();
+    const heartbeat = setInterval(() => {
+      const now = Date.now();
+      this.repo.heartbeat(id, token, now, now + expiryMs).then(
+        (held) => {
+          if (!held) takenOver.abort();
+        },
+        (error: unknown) => {
+          this.log.warn({ err: error, uploadId: id }, 'upload lock heartbeat failed');
+        },
+      );
+    }, heartbeatMs);
+    try {
+      const file = this.fileOf(id);
+      const written = await appendToFile(
+        source,
+        file,
+        offset,
+        { bytes: remaining, error: tooMany },
+        takenOver.signal,
+      );
+      const finished = written.size === row.upload_length;
+      const expiresAt = Date.now() + expiryMs;
+      if (!(await this.repo.saveOffset(id, token, written.size, expiresAt, finished))) {
+        // Terminated meanwhile, or taken over after this request looked dead.
+        if (!(await this.repo.find(id, actor.userId))) throw notFound('Upload');
+        throw new DomainError('UPLOAD_LOCKED', 'Another request took this upload over');
+      }
+      const state = { ...stateOf(row), offset: written.size, expiresAt: new Date(expiresAt) };
+      if (!finished) {
+        if (written.failure instanceof DomainError) throw written.failure;
+        if (written.failure) {
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `The chunk was cut off after ${written.size - offset} bytes (${written.failure.message}); resume from Upload-Offset ${written.size}`,
+          );
+        }
+        return state;
+      }
+      let asset: UploadState['asset'];
+      try {
+        asset = await this.assets.ingestFile(actor, file, state.info);
+      } catch (error) {
+        await this.remove(id);
+        throw error;
+      }
+      await this.repo.finish(id, token, asset, Date.now() + expiryMs);
+      return { ...state, expiresAt: undefined, asset };
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** tus termination: the upload and its bytes are gone (an asset it became is kept). */
+  async terminate(actor: Actor, id: string): Promise<void> {
+    await this.find(actor, id);
+    await this.remove(id);
+  }
+
+  /** Removes expired uploads and any file left without its row (a crash, a deleted user). */
+  async purgeExpired(): Promise<number> {
+    const expired = await this.repo.deleteExpired(Date.now());
+    for (const id of expired) await fsp.rm(this.fileOf(id), { force: true });
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.options.dir);
+    } catch {
+      return expired.length;
+    }
+    let orphans = 0;
+    for (let i = 0; i < names.length; i += 500) {
+      const batch = names.slice(i, i + 500);
+      const known = await this.repo.existingIds(batch);
+      for (const name of batch.filter((n) => !known.has(n))) {
+        await fsp.rm(this.fileOf(name), { force: true });
+        orphans++;
+      }
+    }
+    if (expired.length + orphans > 0) {
+      this.log.info({ expired: expired.length, orphans }, 'resumable uploads purged');
+    }
+    return expired.length;
+  }
+
+  /** Purges now, then every hour. */
+  async startPurging(): Promise<void> {
+    await this.purgeExpired();
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch((error: unknown) => {
+        this.log.warn({ err: error }, 'resumable upload purge failed');
+      });
+    }, purgeEveryMs);
+    this.purgeTimer.unref();
+  }
+
+  stopPurging(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  private async find(actor: Actor, id: string): Promise<ResumableUploadRow> {
+    // Only ids this server made: nothing else ever reaches the database or a file path.
+    const row = idPattern.test(id) ? await this.repo.find(id, actor.userId) : undefined;
+    if (!row || row.expires_at < Date.now()) throw notFound('Upload');
+    return row;
+  }
+
+  /**
+   * Checks an unfinished upload against its file: gone (a crash while it was being finished)
+   * answers 404 so that the client starts again; shorter than the offset (bytes lost in a crash
+   * of the machine) lowers the offset to what is really there.
+   */
+  private async usable(row: ResumableUploadRow): Promise<ResumableUploadRow> {
+    if (row.asset_id !== null) return row;
+    const fresh = row.lock_token !== null && (row.locked_at ?? 0) >= Date.now() - lockStaleMs;
+    if (fresh) return row;
+    const size = await fsp.stat(this.fileOf(row.id)).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null || row.upload_offset === row.upload_length) {
+      // Unless a request took the upload since the row was read (it may have moved the file).
+      if (!(await this.repo.deleteIfIdle(row.id, Date.now() - lockStaleMs))) {
+        throw new DomainError('UPLOAD_LOCKED', 'Another request is writing this upload');
+      }
+      await fsp.rm(this.fileOf(row.id), { force: true });
+      throw notFound('Upload');
+    }
+    if (size < row.upload_offset) {
+      await this.repo.repairOffset(row.id, row.upload_offset, size);
+      return { ...row, upload_offset: size };
+    }
+    return row;
+  }
+
+  private async remove(id: string): Promise<void> {
+    await this.repo.delete(id);
+    await fsp.rm(this.fileOf(id), { force: true });
+  }
+}
