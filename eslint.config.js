@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'docs', 'coverage', 'bin'] },
+  {
+    ignores: [
+      'node_modules',
+      'data',
+      'dist',
+      'docs',
+      'coverage',
+      'bin',
+      'web/dist',
+      'web/.dist-*',
+      'web/test/artifacts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -12,6 +12,7 @@ import {
 import type { AppContext } from './context.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerWebApp } from './http/web-app.js';
 import { albumsRoutes } from './modules/albums/albums.routes.js';
 import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(
   timelineRoutes(api, ctx);
   jobsRoutes(api, ctx);
   await uploadsRoutes(api, ctx);
+  await registerWebApp(app);
   await app.ready();
   return app;
 }

@@ -1,0 +1,113 @@
+import { memo, useRef, useState, type PointerEvent } from 'react';
+import { monthLabel } from './dates';
+
+interface ScrubberProps {
+  months: { bucket: string; top: number }[];
+  totalHeight: number;
+  scrollTop: number;
+  viewportHeight: number;
+  onJump: (bucket: string) => void;
+}
+
+/** The date scrubber: months placed by their position in the timeline; drag or click to jump. */
+export function Scrubber({
+  months,
+  totalHeight,
+  scrollTop,
+  viewportHeight,
+  onJump,
+}: ScrubberProps) {
+  const bar = useRef<HTMLDivElement>(null);
+  const [hover, setHover] = useState<{ y: number; bucket: string } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  if (months.length === 0 || totalHeight <= viewportHeight) return null;
+
+  const monthAt = (clientY: number) => {
+    const rect = bar.current?.getBoundingClientRect();
+    if (!rect) return null;
+    const y = Math.min(Math.max(clientY - rect.top, 0), rect.height);
+    const target = (y / rect.height) * totalHeight;
+    let found = months[0];
+    for (const m of months) {
+      if (m.top <= target) found = m;
+      else break;
+    }
+    return found ? { y, bucket: found.bucket } : null;
+  };
+
+  const onMove = (event: PointerEvent) => {
+    const at = monthAt(event.clientY);
+    setHover(at);
+    if (dragging && at) onJump(at.bucket);
+  };
+
+  return (
+    <div
+      className="scrubber"
+      ref={bar}
+      onPointerDown={(event) => {
+        event.currentTarget.setPointerCapture(event.pointerId);
+        setDragging(true);
+        const at = monthAt(event.clientY);
+        if (at) onJump(at.bucket);
+      }}
+      onPointerMove={onMove}
+      onPointerUp={() => {
+        setDragging(false);
+      }}
+      onPointerLeave={() => {
+        setHover(null);
+      }}
+    >
+      <div
+        className="scrubber-thumb"
+        style={{ top: `${(scrollTop / totalHeight) * 100}%` }}
+        aria-hidden="true"
+      />
+      <ScrubberMarks
+        months={months}
+        totalHeight={totalHeight}
+        viewportHeight={viewportHeight}
+        onJump={onJump}
+      />
+      {hover && (
+        <div className="scrubber-hover" style={{ top: hover.y }} aria-hidden="true">
+          {monthLabel(hover.bucket)}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** One mark per month (a year label where there is room); re-rendered only when months change. */
+const ScrubberMarks = memo(function ScrubberMarks({
+  months,
+  totalHeight,
+  viewportHeight,
+  onJump,
+}: Omit<ScrubberProps, 'scrollTop'>) {
+  let lastYear = '';
+  let lastLabelPx = -Infinity;
+  return months.map((m) => {
+    const year = m.bucket.slice(0, 4);
+    const px = (m.top / totalHeight) * viewportHeight;
+    const showYear = year !== lastYear && px - lastLabelPx > 18;
+    lastYear = year;
+    if (showYear) lastLabelPx = px;
+    return (
+      <button
+        key={m.bucket}
+        type="button"
+        className={showYear ? 'scrubber-month year' : 'scrubber-month'}
+        style={{ top: `${(m.top / totalHeight) * 100}%` }}
+        aria-label={`Jump to ${monthLabel(m.bucket)}`}
+        tabIndex={showYear ? 0 : -1}
+        onClick={() => {
+          onJump(m.bucket);
+        }}
+      >
+        {showYear ? year : ''}
+      </button>
+    );
+  });
+});

@@ -1,0 +1,287 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { View } from '../api/types';
+import { useUploadsDone } from '../upload/UploadContext';
+import { Viewer, type ViewerChange } from '../viewer/Viewer';
+import { dayLabel, monthLabel } from './dates';
+import {
+  estimateMonthHeight,
+  layoutMonth,
+  monthHeaderHeight,
+  type LayoutOptions,
+  type MonthLayout,
+} from './layout';
+import { Scrubber } from './Scrubber';
+import { SelectionBar, type BulkChange } from './SelectionBar';
+import { Tile } from './Tile';
+import { useSelection } from './useSelection';
+import { useElementSize } from './useElementSize';
+import { useTimeline } from './useTimeline';
+import { CheckIcon } from '../layout/icons';
+
+const overscanPx = 800;
+
+interface MonthBox {
+  bucket: string;
+  count: number;
+  top: number;
+  height: number;
+  layout: MonthLayout | null;
+  /** Index of the month's first asset in the list of loaded assets. */
+  flatStart: number;
+}
+
+/** The virtualised, justified timeline of one view (timeline, favourites, archive, trash). */
+export function Timeline({ view, emptyText }: { view: View; emptyText: string }) {
+  const uploadsDone = useUploadsDone();
+  const data = useTimeline(view, uploadsDone);
+  const { element: scroller, ref: scrollerRef, size } = useElementSize<HTMLDivElement>();
+  const [scrollTop, setScrollTop] = useState(0);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  const phone = size.width < 600;
+  // Room on the right for the scrubber.
+  const padding = phone ? { left: 6, right: 34 } : { left: 24, right: 56 };
+  const options: LayoutOptions = useMemo(() => {
+    const width = Math.max(100, size.width - (phone ? 40 : 80));
+    return { width, rowHeight: phone ? 110 : 200, gap: 4 };
+  }, [size.width, phone]);
+
+  const layouts = useRef(
+    new Map<string, { page: unknown; options: LayoutOptions; layout: MonthLayout }>(),
+  );
+  const months: MonthBox[] = useMemo(() => {
+    let top = 0;
+    let flatStart = 0;
+    return (data.buckets ?? []).map((b) => {
+      const page = data.pages.get(b.bucket);
+      let layout: MonthLayout | null = null;
+      if (page) {
+        const cached = layouts.current.get(b.bucket);
+        if (cached?.page === page && cached.options === options) layout = cached.layout;
+        else {
+          layout = layoutMonth(page, options);
+          layouts.current.set(b.bucket, { page, options, layout });
+        }
+      }
+      const height = layout ? layout.height : estimateMonthHeight(b.count, options);
+      const box = { bucket: b.bucket, count: b.count, top, height, layout, flatStart };
+      top += height;
+      if (page) flatStart += page.ids.length;
+      return box;
+    });
+  }, [data.buckets, data.pages, options]);
+  const totalHeight = months.reduce((sum, m) => sum + m.height, 0);
+
+  const flatIds = useMemo(
+    () => months.flatMap((m) => data.pages.get(m.bucket)?.ids ?? []),
+    [months, data.pages],
+  );
+  const selection = useSelection(flatIds);
+
+  // Keep what is on screen in place when months above it change height (loaded, or edited).
+  const previous = useRef<{ months: MonthBox[]; scrollTop: number } | null>(null);
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const prev = previous.current;
+    previous.current = { months, scrollTop: element?.scrollTop ?? 0 };
+    if (!element || !prev || element.scrollTop === 0) return;
+    const anchor = prev.months.find((m) => m.top + m.height > element.scrollTop);
+    if (!anchor) return;
+    const now = months.find((m) => m.bucket === anchor.bucket);
+    if (!now) return;
+    const delta = now.top - anchor.top;
+    if (delta !== 0) {
+      element.scrollTop += delta;
+      previous.current.scrollTop = element.scrollTop;
+    }
+  }, [months]);
+
+  const viewTop = scrollTop - overscanPx;
+  const viewBottom = scrollTop + size.height + overscanPx;
+  const visible = months.filter((m) => m.top + m.height > viewTop && m.top < viewBottom);
+
+  const clearSelection = selection.clear;
+  const selecting = selection.selected.size > 0;
+  useEffect(() => {
+    if (!selecting || openId) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') clearSelection();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [selecting, openId, clearSelection]);
+
+  const { load } = data;
+  useEffect(() => {
+    for (const m of visible) if (!data.pageErrors.has(m.bucket)) load(m.bucket);
+  });
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element) setScrollTop(element.scrollTop);
+  };
+
+  const jump = useCallback(
+    (bucket: string) => {
+      const month = months.find((m) => m.bucket === bucket);
+      if (month && scroller.current) scroller.current.scrollTop = month.top;
+    },
+    [months],
+  );
+
+  const flatRef = useRef(flatIds);
+  flatRef.current = flatIds;
+  const openIndex = useCallback((index: number) => {
+    setOpenId(flatRef.current[index] ?? null);
+  }, []);
+
+  const applyChange = (ids: string[], change: BulkChange | ViewerChange) => {
+    if (change === 'none') return;
+    const set = new Set(ids);
+    if (change === 'remove' || (view === 'favorites' && 'favorite' in change && !change.favorite)) {
+      data.patch(set, 'remove');
+    } else if ('favorite' in change) {
+      data.patch(set, change);
+    }
+    data.reload();
+  };
+
+  const allFavorite = (ids: ReadonlySet<string>) => {
+    let found = 0;
+    for (const page of data.pages.values()) {
+      page.ids.forEach((id, i) => {
+        if (ids.has(id) && page.favorites[i]) found++;
+      });
+    }
+    return found === ids.size;
+  };
+
+  if (data.error) {
+    return (
+      <div className="center-message" role="alert">
+        <p>Could not load the timeline: {data.error}</p>
+        <button type="button" onClick={data.reload}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!data.buckets) return <p className="center-message">Loading photos…</p>;
+
+  return (
+    <div className="timeline-wrap">
+      {selection.selected.size > 0 && (
+        <SelectionBar
+          view={view}
+          ids={[...selection.selected]}
+          allFavorite={allFavorite(selection.selected)}
+          onClear={selection.clear}
+          onChanged={applyChange}
+        />
+      )}
+      <div className="timeline-body">
+        <div className="timeline" ref={scrollerRef} onScroll={onScroll} aria-label="Photos">
+          {data.buckets.length === 0 && <p className="center-message">{emptyText}</p>}
+          <div className="timeline-content" style={{ height: totalHeight }}>
+            {visible.map((m) => (
+              <section
+                key={m.bucket}
+                className="month"
+                style={{ top: m.top, height: m.height, left: padding.left, right: padding.right }}
+              >
+                <h2 className="month-header" style={{ height: monthHeaderHeight }}>
+                  {monthLabel(m.bucket)}
+                </h2>
+                {!m.layout &&
+                  (data.pageErrors.has(m.bucket) ? (
+                    <p className="month-error" role="alert">
+                      Could not load {monthLabel(m.bucket)}: {data.pageErrors.get(m.bucket)}
+                    </p>
+                  ) : (
+                    <div className="month-placeholder" style={{ top: monthHeaderHeight }} />
+                  ))}
+                {m.layout?.blocks.map((block) => {
+                  const absTop = m.top + block.top;
+                  if (absTop + block.height < viewTop || absTop > viewBottom) return null;
+                  const page = data.pages.get(m.bucket);
+                  if (!page) return null;
+                  if (block.kind === 'day') {
+                    const dayIds = page.ids.slice(block.start, block.end);
+                    const all = dayIds.every((id) => selection.selected.has(id));
+                    return (
+                      <h3
+                        key={`d${block.day}`}
+                        className="day-header"
+                        style={{ top: block.top, height: block.height }}
+                      >
+                        <button
+                          type="button"
+                          className={all ? 'day-check on' : 'day-check'}
+                          aria-label={`${all ? 'Deselect' : 'Select'} ${dayLabel(block.day)}`}
+                          aria-pressed={all}
+                          onClick={() => {
+                            selection.setMany(dayIds, !all);
+                          }}
+                        >
+                          <CheckIcon />
+                        </button>
+                        {dayLabel(block.day)}
+                      </h3>
+                    );
+                  }
+                  return block.tiles.map((t) => (
+                    <Tile
+                      key={page.ids[t.index]}
+                      id={page.ids[t.index] ?? ''}
+                      index={m.flatStart + t.index}
+                      left={t.left}
+                      top={block.top}
+                      width={t.width}
+                      height={block.height}
+                      thumbhash={page.thumbhashes[t.index] ?? null}
+                      isVideo={page.types[t.index] === 'video'}
+                      duration={page.durations[t.index] ?? null}
+                      favorite={page.favorites[t.index] ?? false}
+                      selected={selection.selected.has(page.ids[t.index] ?? '')}
+                      selecting={selection.selected.size > 0}
+                      label={`${page.types[t.index] === 'video' ? 'video' : 'photo'} of ${page.localDateTimes[t.index]?.replace('T', ' ') ?? ''}`}
+                      onOpen={openIndex}
+                      onToggle={selection.toggle}
+                    />
+                  ));
+                })}
+              </section>
+            ))}
+          </div>
+        </div>
+        <Scrubber
+          months={months}
+          totalHeight={totalHeight}
+          scrollTop={scrollTop}
+          viewportHeight={size.height}
+          onJump={jump}
+        />
+      </div>
+      {openId && (
+        <Viewer
+          ids={flatIds}
+          id={openId}
+          view={view}
+          onNavigate={(id) => {
+            setOpenId(id);
+            const month = months.find((m) => data.pages.get(m.bucket)?.ids.includes(id));
+            const i = month ? months.indexOf(month) : -1;
+            for (const near of [months[i - 1], months[i + 1]])
+              if (near && !near.layout) load(near.bucket);
+          }}
+          onClose={() => {
+            setOpenId(null);
+          }}
+          onChanged={applyChange}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,222 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeError } from '../api/client';
+import { assets } from '../api/endpoints';
+import type { Asset, View } from '../api/types';
+import {
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  CloseIcon,
+  DownloadIcon,
+  HeartIcon,
+  InfoIcon,
+  RestoreIcon,
+  TrashIcon,
+} from '../layout/icons';
+import { InfoPanel } from './InfoPanel';
+import { Media } from './Media';
+
+export type ViewerChange = 'remove' | { favorite: boolean } | 'none';
+
+interface ViewerProps {
+  ids: string[];
+  id: string;
+  view: View;
+  onNavigate: (id: string) => void;
+  onClose: () => void;
+  onChanged: (ids: string[], change: ViewerChange) => void;
+}
+
+/** Full-screen view of one asset, with previous/next, zoom, video and the info panel. */
+export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: ViewerProps) {
+  const [asset, setAsset] = useState<Asset | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showInfo, setShowInfo] = useState(() => window.innerWidth > 900);
+  const dialog = useRef<HTMLDivElement>(null);
+  const index = ids.indexOf(id);
+  const prevId = index > 0 ? ids[index - 1] : undefined;
+  const nextId = index >= 0 ? ids[index + 1] : undefined;
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    assets.get(id).then(
+      (a) => {
+        if (live) setAsset(a);
+      },
+      (err: unknown) => {
+        if (live) setError(describeError(err));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  // Closed while a request was under way: its answer must not reopen the viewer.
+  const open = useRef(true);
+  useEffect(() => {
+    dialog.current?.focus();
+    open.current = true;
+    return () => {
+      open.current = false;
+    };
+  }, []);
+
+  const toggleFavorite = useCallback(async () => {
+    if (!asset) return;
+    try {
+      const updated = await assets.update(asset.id, { isFavorite: !asset.isFavorite });
+      setAsset(updated);
+      onChanged([asset.id], { favorite: updated.isFavorite });
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }, [asset, onChanged]);
+
+  const moveOut = useCallback(async () => {
+    if (!asset) return;
+    try {
+      if (view === 'trash') await assets.restore([asset.id]);
+      else await assets.trash([asset.id]);
+      onChanged([asset.id], 'remove');
+      if (!open.current) return;
+      const following = nextId ?? prevId;
+      if (following) onNavigate(following);
+      else onClose();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  }, [asset, view, nextId, prevId, onChanged, onNavigate, onClose]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement) {
+        return;
+      }
+      if (event.key === 'ArrowLeft' && prevId) onNavigate(prevId);
+      else if (event.key === 'ArrowRight' && nextId) onNavigate(nextId);
+      else if (event.key === 'Escape') onClose();
+      else if (event.key === 'f') void toggleFavorite();
+      else if (event.key === 'i') setShowInfo((s) => !s);
+      else if (event.key === 'Delete') void moveOut();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [prevId, nextId, onNavigate, onClose, toggleFavorite, moveOut]);
+
+  const current = asset?.id === id ? asset : null;
+  return (
+    <div
+      className="viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label={current ? current.originalFileName : 'Photo'}
+      tabIndex={-1}
+      ref={dialog}
+    >
+      <div className="viewer-main">
+        <div className="viewer-bar">
+          <button type="button" className="icon-button" aria-label="Close viewer" onClick={onClose}>
+            <CloseIcon />
+          </button>
+          <span className="spacer" />
+          {current && (
+            <>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={current.isFavorite ? 'Remove from favourites' : 'Add to favourites'}
+                aria-pressed={current.isFavorite}
+                onClick={() => void toggleFavorite()}
+              >
+                <HeartIcon filled={current.isFavorite} />
+              </button>
+              <a
+                className="icon-button"
+                href={assets.originalUrl(current.id)}
+                download
+                aria-label="Download original"
+              >
+                <DownloadIcon />
+              </a>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={view === 'trash' ? 'Restore from trash' : 'Move to trash'}
+                onClick={() => void moveOut()}
+              >
+                {view === 'trash' ? <RestoreIcon /> : <TrashIcon />}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={showInfo ? 'Hide info' : 'Show info'}
+            aria-pressed={showInfo}
+            onClick={() => {
+              setShowInfo(!showInfo);
+            }}
+          >
+            <InfoIcon />
+          </button>
+        </div>
+        {error && (
+          <p className="viewer-error" role="alert">
+            {error}
+          </p>
+        )}
+        {current ? (
+          <Media
+            key={current.id}
+            asset={current}
+            onSwipe={(direction) => {
+              const target = direction === 'left' ? nextId : prevId;
+              if (target) onNavigate(target);
+            }}
+          />
+        ) : (
+          !error && <p className="viewer-loading">Loading…</p>
+        )}
+        {prevId && (
+          <button
+            type="button"
+            className="viewer-nav prev"
+            aria-label="Previous photo"
+            onClick={() => {
+              onNavigate(prevId);
+            }}
+          >
+            <ChevronLeftIcon />
+          </button>
+        )}
+        {nextId && (
+          <button
+            type="button"
+            className="viewer-nav next"
+            aria-label="Next photo"
+            onClick={() => {
+              onNavigate(nextId);
+            }}
+          >
+            <ChevronRightIcon />
+          </button>
+        )}
+      </div>
+      {showInfo && current && (
+        <InfoPanel
+          asset={current}
+          onUpdated={setAsset}
+          onToggleFavorite={() => void toggleFavorite()}
+          onClose={() => {
+            setShowInfo(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}
