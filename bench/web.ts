@@ -4,8 +4,9 @@
  * Prints the time from navigation to the first thumbnail painted, then scrolls the timeline from
  * top to bottom and prints the frames and long tasks seen by Chromium's performance timeline.
  *
- * Run: npx tsx bench/web.ts [count] [--step=PX] [--profile]   (default 100000 assets, 1200 px
- *   per frame; --profile also prints the page's hottest functions while scrolling)
+ * Run: npx tsx bench/web.ts [count] [--step=PX] [--profile] [--trace]   (default 100000 assets, 1200 px
+ *   per frame; --profile prints the page's hottest functions while scrolling, --trace the
+ *   renderer's main-thread work by event type)
  * Needs the built web app (npm run build) and /usr/bin/chromium (scripts/install-chromium.sh).
  */
 import fs from 'node:fs';
@@ -21,6 +22,7 @@ import { seedAssets } from './synthetic-library.js';
 const args = process.argv.slice(2);
 const count = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
 const profile = args.includes('--profile');
+const trace = args.includes('--trace');
 const step = Number(
   /^--step=(\d+)$/.exec(args.find((a) => a.startsWith('--step=')) ?? '')?.[1] ?? 1200,
 );
@@ -76,6 +78,37 @@ function printHotFunctions(p: CpuProfile): void {
   console.log('hottest functions while scrolling (self time):');
   for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
     console.log(`  ${ms.toFixed(0).padStart(7)} ms  ${key}`);
+  }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+}
+
+/** --trace: where the renderer's main thread spent its time while scrolling, by event type. */
+function printMainThreadWork(events: TraceEvent[]): void {
+  // The renderer's main thread: the one that ran the layouts.
+  const layouts = new Map<number, number>();
+  for (const e of events)
+    if (e.name === 'Layout') layouts.set(e.tid, (layouts.get(e.tid) ?? 0) + 1);
+  const main = [...layouts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const totals = new Map<string, { ms: number; count: number; max: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.tid !== main || e.dur === undefined) continue;
+    const t = totals.get(e.name) ?? { ms: 0, count: 0, max: 0 };
+    t.ms += e.dur / 1000;
+    t.count += 1;
+    t.max = Math.max(t.max, e.dur / 1000);
+    totals.set(e.name, t);
+  }
+  console.log('renderer main thread while scrolling (inclusive time by event):');
+  for (const [name, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) {
+    console.log(
+      `  ${t.ms.toFixed(0).padStart(7)} ms  ${String(t.count).padStart(6)} ×  max ${t.max.toFixed(1).padStart(6)} ms  ${name}`,
+    );
   }
 }
 
@@ -176,10 +209,20 @@ async function main(): Promise<void> {
       `navigation → first thumbnail painted: ${firstPaints.map((ms) => ms.toFixed(0)).join(', ')} ms (5 loads)`,
     );
 
-    const cdp = profile ? await context.newCDPSession(page) : null;
-    if (cdp) {
+    const cdp = profile || trace ? await context.newCDPSession(page) : null;
+    if (cdp && profile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
+    }
+    const traceEvents: TraceEvent[] = [];
+    if (cdp && trace) {
+      cdp.on('Tracing.dataCollected', (data) => {
+        traceEvents.push(...(data.value as unknown as TraceEvent[]));
+      });
+      await cdp.send('Tracing.start', {
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+        transferMode: 'ReportEvents',
+      });
     }
     t = performance.now();
     const scroll = await page.evaluate(async (pxPerFrame) => {
@@ -212,7 +255,13 @@ async function main(): Promise<void> {
       };
     }, step);
     const seconds = (performance.now() - t) / 1000;
-    if (cdp) printHotFunctions((await cdp.send('Profiler.stop')).profile);
+    if (cdp && profile) printHotFunctions((await cdp.send('Profiler.stop')).profile);
+    if (cdp && trace) {
+      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await complete;
+      printMainThreadWork(traceEvents);
+    }
     const sorted = [...scroll.frames].sort((a, b) => a - b);
     const at = (p: number) =>
       sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

@@ -1,23 +1,19 @@
-import { memo, useRef, useState, type PointerEvent } from 'react';
+import { memo, useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { monthLabel } from './dates';
 
 interface ScrubberProps {
   months: { bucket: string; top: number }[];
   totalHeight: number;
-  scrollTop: number;
+  /** The timeline's scroller: the thumb follows it without re-rendering the timeline. */
+  scroller: RefObject<HTMLElement | null>;
   viewportHeight: number;
   onJump: (bucket: string) => void;
 }
 
 /** The date scrubber: months placed by their position in the timeline; drag or click to jump. */
-export function Scrubber({
-  months,
-  totalHeight,
-  scrollTop,
-  viewportHeight,
-  onJump,
-}: ScrubberProps) {
+export function Scrubber({ months, totalHeight, scroller, viewportHeight, onJump }: ScrubberProps) {
   const bar = useRef<HTMLDivElement>(null);
+  const scrollTop = useScrollTop(scroller);
   const [hover, setHover] = useState<{ y: number; bucket: string } | null>(null);
   const [dragging, setDragging] = useState(false);
   if (months.length === 0 || totalHeight <= viewportHeight) return null;
@@ -85,7 +81,7 @@ const ScrubberMarks = memo(function ScrubberMarks({
   totalHeight,
   viewportHeight,
   onJump,
-}: Omit<ScrubberProps, 'scrollTop'>) {
+}: Omit<ScrubberProps, 'scroller'>) {
   let lastYear = '';
   let lastLabelPx = -Infinity;
   return months.map((m) => {
@@ -111,3 +107,26 @@ const ScrubberMarks = memo(function ScrubberMarks({
     );
   });
 });
+
+/** The element's scrollTop, at most once per frame. */
+function useScrollTop(scroller: RefObject<HTMLElement | null>): number {
+  const [top, setTop] = useState(0);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    let frame = 0;
+    const onScroll = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setTop(element.scrollTop);
+      });
+    };
+    element.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      element.removeEventListener('scroll', onScroll);
+      cancelAnimationFrame(frame);
+    };
+  }, [scroller]);
+  return top;
+}

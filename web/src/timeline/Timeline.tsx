@@ -19,6 +19,9 @@ import { useTimeline } from './useTimeline';
 import { CheckIcon } from '../layout/icons';
 
 const overscanPx = 800;
+// The rendered window follows the scroll in steps: between two renders the overscan keeps the
+// screen covered, and most scroll frames render nothing at all.
+const renderStepPx = overscanPx / 4;
 
 interface MonthBox {
   bucket: string;
@@ -35,7 +38,9 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
   const uploadsDone = useUploadsDone();
   const data = useTimeline(view, uploadsDone);
   const { element: scroller, ref: scrollerRef, size } = useElementSize<HTMLDivElement>();
-  const [scrollTop, setScrollTop] = useState(0);
+  // The scroll position the rendered rows were chosen for (see renderStepPx).
+  const [windowTop, setWindowTop] = useState(0);
+  const renderedAt = useRef(0);
   const [openId, setOpenId] = useState<string | null>(null);
 
   const phone = size.width < 600;
@@ -93,11 +98,13 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
     if (delta !== 0) {
       element.scrollTop += delta;
       previous.current.scrollTop = element.scrollTop;
+      renderedAt.current = element.scrollTop;
+      setWindowTop(element.scrollTop);
     }
   }, [months]);
 
-  const viewTop = scrollTop - overscanPx;
-  const viewBottom = scrollTop + size.height + overscanPx;
+  const viewTop = windowTop - overscanPx;
+  const viewBottom = windowTop + size.height + overscanPx;
   const visible = months.filter((m) => m.top + m.height > viewTop && m.top < viewBottom);
 
   const clearSelection = selection.clear;
@@ -120,7 +127,9 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
 
   const onScroll = () => {
     const element = scroller.current;
-    if (element) setScrollTop(element.scrollTop);
+    if (!element || Math.abs(element.scrollTop - renderedAt.current) < renderStepPx) return;
+    renderedAt.current = element.scrollTop;
+    setWindowTop(element.scrollTop);
   };
 
   const jump = useCallback(
@@ -259,7 +268,7 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
         <Scrubber
           months={months}
           totalHeight={totalHeight}
-          scrollTop={scrollTop}
+          scroller={scroller}
           viewportHeight={size.height}
           onJump={jump}
         />
