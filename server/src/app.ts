@@ -17,6 +17,8 @@ import { albumsRoutes } from './modules/albums/albums.routes.js';
 import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
+import { sharesPublicRoutes } from './modules/shares/shares.public.routes.js';
+import { sharesRoutes } from './modules/shares/shares.routes.js';
 import { timelineRoutes } from './modules/timeline/timeline.routes.js';
 import { uploadsRoutes } from './modules/uploads/uploads.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -95,6 +97,8 @@ export async function buildApp(
   timelineRoutes(api, ctx);
   jobsRoutes(api, ctx);
   await uploadsRoutes(api, ctx);
+  sharesRoutes(api, ctx);
+  await sharesPublicRoutes(api, ctx);
   await registerWebApp(app);
   await app.ready();
   return app;

@@ -16,6 +16,10 @@ export interface Config {
   maxUploadBytes: number;
   /** Days an asset stays in the trash before it is deleted for good; 0 keeps it until emptied. */
   trashDays: number;
+  /** Days a new share link lives unless its owner chooses otherwise ("never" is explicit). */
+  linkDefaultDays: number;
+  /** Days a share link's use log is kept. */
+  linkLogDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
@@ -82,6 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginWindowSeconds: integer(env, 'PIXELUNION_LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     maxUploadBytes: integer(env, 'PIXELUNION_MAX_UPLOAD_BYTES', 100 * 1024 ** 3, 1, 2 ** 52),
     trashDays: integer(env, 'PIXELUNION_TRASH_DAYS', 30, 0, 3650),
+    linkDefaultDays: integer(env, 'PIXELUNION_LINK_DEFAULT_DAYS', 30, 1, 3650),
+    linkLogDays: integer(env, 'PIXELUNION_LINK_LOG_DAYS', 90, 1, 3650),
     logLevel: logLevel(env),
   });
 }

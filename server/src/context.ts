@@ -26,6 +26,10 @@ import { AlbumsRepo } from './modules/albums/albums.repo.js';
 import { AlbumsService } from './modules/albums/albums.service.js';
 import { runPeriodically } from './jobs/periodic.js';
 import { FullSizeRenditions } from './modules/assets/assets.fullsize.js';
+import { StrippedOriginals } from './modules/assets/assets.stripped.js';
+import { SharesRepo } from './modules/shares/shares.repo.js';
+import { SharesService } from './modules/shares/shares.service.js';
+import { ShareVisitsService } from './modules/shares/shares.visits.js';
 
 /** Everything the routes and workers use, built once from the configuration. */
 export interface AppContext {
@@ -40,6 +44,8 @@ export interface AppContext {
   timeline: TimelineService;
   uploads: UploadsService;
   albums: AlbumsService;
+  shares: SharesService;
+  shareVisits: ShareVisitsService;
   /** Starts background work: recovery of interrupted uploads, then the job workers. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +67,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     tmpDir: uploadTmpDir,
     maxUploadBytes: config.maxUploadBytes,
     fullSize: new FullSizeRenditions(blobs, path.join(config.dataDir, 'tmp', 'derived')),
+    stripped: new StrippedOriginals(blobs, path.join(config.dataDir, 'tmp', 'derived')),
   });
   const processor = new AssetsProcessor(
     assetsRepo,
@@ -70,7 +77,10 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     log,
   );
   const timeline = new TimelineService(new TimelineRepo(db, database.dialect));
-  const albums = new AlbumsService(new AlbumsRepo(db), access);
+  const albums = new AlbumsService(new AlbumsRepo(db), access, users);
+  const sharesRepo = new SharesRepo(db);
+  const shares = new SharesService(sharesRepo, access, config);
+  const shareVisits = new ShareVisitsService(sharesRepo, access, assets, albums, auth, config);
 
   const uploads = new UploadsService(
     new UploadsRepo(db),
@@ -81,6 +91,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   );
 
   let stopTrashExpiry = () => Promise.resolve();
+  let stopLinkLogExpiry = () => Promise.resolve();
 
   return {
     config,
@@ -94,6 +105,8 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     timeline,
     uploads,
     albums,
+    shares,
+    shareVisits,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
       await auth.purgeExpiredSessions();
@@ -107,9 +120,19 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
           log,
         );
       }
+      stopLinkLogExpiry = runPeriodically(
+        'share-link-log-expiry',
+        3600_000,
+        async () => {
+          await auth.purgeStaleAttempts();
+          return shares.purgeLog(config.linkLogDays);
+        },
+        log,
+      );
     },
     async close() {
       await stopTrashExpiry();
+      await stopLinkLogExpiry();
       uploads.stopPurging();
       await jobs.stop();
       await database.close();

@@ -16,7 +16,14 @@ export type ErrorCode =
   | 'UNSUPPORTED_CONTENT_TYPE'
   | 'TUS_VERSION_UNSUPPORTED'
   | 'UPLOAD_OFFSET_MISMATCH'
-  | 'UPLOAD_LOCKED';
+  | 'UPLOAD_LOCKED'
+  | 'LINK_EXPIRED'
+  | 'LINK_REVOKED'
+  | 'LINK_EXHAUSTED'
+  | 'PASSWORD_REQUIRED'
+  | 'WRONG_PASSWORD'
+  | 'DOWNLOAD_NOT_ALLOWED'
+  | 'UPLOAD_NOT_ALLOWED';
 
 export class DomainError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import * as core from './migrations/0001_core.js';
 import * as timelineIndex from './migrations/0002_timeline_covering_index.js';
 import * as resumableUploads from './migrations/0003_resumable_uploads.js';
 import * as albums from './migrations/0004_albums.js';
+import * as sharing from './migrations/0005_sharing.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0002_timeline_covering_index': timelineIndex,
   '0003_resumable_uploads': resumableUploads,
   '0004_albums': albums,
+  '0005_sharing': sharing,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

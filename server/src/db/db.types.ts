@@ -78,6 +78,8 @@ export interface AssetsTable {
   trashed_at: number | null;
   thumbhash: string | null;
   has_thumbnail: number;
+  /** Set when a visitor uploaded it through a share link of the owner. */
+  uploaded_via_link_id: Generated<string | null>;
 }
 
 /** Per owner, month and category: how many assets the timeline shows. Kept by the assets repo. */
@@ -142,6 +144,63 @@ export interface AlbumAssetsTable {
   added_at: number;
 }
 
+export type AlbumRole = 'viewer' | 'editor';
+
+export interface AlbumMembersTable {
+  album_id: string;
+  user_id: string;
+  role: AlbumRole;
+  added_at: number;
+}
+
+/** A share link: of an album (album_id) or of a chosen set of assets (share_link_assets). */
+export interface ShareLinksTable {
+  id: string;
+  owner_id: string;
+  album_id: string | null;
+  /** Kept so the owner can copy the link again; lookups go through key_hash. */
+  key: string;
+  key_hash: string;
+  password_hash: string | null;
+  expires_at: number | null;
+  max_views: number | null;
+  view_count: Generated<number>;
+  allow_download: number;
+  allow_upload: number;
+  show_metadata: number;
+  description: string | null;
+  label: string | null;
+  revoked_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ShareLinkAssetsTable {
+  link_id: string;
+  asset_id: string;
+}
+
+export interface ShareLinkPassesTable {
+  token_hash: string;
+  link_id: string;
+  unlocked: number;
+  viewed: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export type ShareLinkEventKind = 'view' | 'download' | 'upload' | 'password_failed';
+
+export interface ShareLinkEventsTable {
+  id: string;
+  link_id: string;
+  kind: ShareLinkEventKind;
+  at: number;
+  /** Coarse: browser, system and a shortened address; never a full IP address. */
+  client: string;
+  asset_id: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -153,6 +212,11 @@ export interface Database {
   albums: AlbumsTable;
   album_assets: AlbumAssetsTable;
   resumable_uploads: ResumableUploadsTable;
+  album_members: AlbumMembersTable;
+  share_links: ShareLinksTable;
+  share_link_assets: ShareLinkAssetsTable;
+  share_link_passes: ShareLinkPassesTable;
+  share_link_events: ShareLinkEventsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -161,3 +225,5 @@ export type NewAsset = Insertable<AssetsTable>;
 export type AssetUpdate = Updateable<AssetsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type ResumableUploadRow = Selectable<ResumableUploadsTable>;
+export type ShareLinkRow = Selectable<ShareLinksTable>;
+export type ShareLinkEventRow = Selectable<ShareLinkEventsTable>;

@@ -37,13 +37,20 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 export function sendStream(
   request: FastifyRequest,
   reply: FastifyReply,
-  file: { size: number; range?: ByteRange; stream: Readable; contentType: string; etag: string },
+  file: {
+    size: number;
+    range?: ByteRange;
+    stream: Readable;
+    contentType: string;
+    etag: string;
+    cacheControl?: string;
+  },
 ): FastifyReply {
   void reply
     .header('content-type', file.contentType)
     .header('accept-ranges', 'bytes')
     .header('etag', `"${file.etag}"`)
-    .header('cache-control', 'private, max-age=0, must-revalidate');
+    .header('cache-control', file.cacheControl ?? 'private, max-age=0, must-revalidate');
   if (request.headers['if-none-match'] === `"${file.etag}"` && !file.range) {
     file.stream.destroy();
     return reply.status(304).send();

@@ -7,6 +7,7 @@ export { MediaToolError } from './media.errors.js';
 export { sniffFile } from './media.sniff.js';
 export { extractMetadata } from './media.metadata.js';
 export { generateFullSize, generateThumbnails } from './media.thumbnails.js';
+export { forbiddenTags, stripMetadata } from './media.strip.js';
 
 /** Ends the exiftool processes, HEIC decoder threads and any running ffmpeg. */
 export async function closeMedia(): Promise<void> {

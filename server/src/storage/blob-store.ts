@@ -30,4 +30,6 @@ export const blobKeys = {
   preview: (ownerId: string, assetId: string) => `previews/${ownerId}/${assetId}.jpg`,
   /** Made on first view, for originals browsers cannot draw (see AssetsService.openFile). */
   fullsize: (ownerId: string, assetId: string) => `fullsize/${ownerId}/${assetId}.jpg`,
+  /** The original without location, camera and personal metadata, for share links. */
+  stripped: (ownerId: string, assetId: string) => `stripped/${ownerId}/${assetId}`,
 };

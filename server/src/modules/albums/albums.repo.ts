@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { Database } from '../../db/db.types.js';
+import type { AlbumRole, Database } from '../../db/db.types.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export type AlbumRow = Selectable<Database['albums']>;
@@ -13,6 +13,16 @@ export interface AlbumSummaryRow extends AlbumRow {
   newest_asset_id: string | null;
   /** The chosen cover while it is still in the album and not in the trash. */
   shown_cover_id: string | null;
+  owner_name: string | null;
+  member_count: number;
+}
+
+export interface AlbumMemberRow {
+  user_id: string;
+  name: string;
+  email: string;
+  role: AlbumRole;
+  added_at: number;
 }
 
 /** Assets in the trash stay in their albums but are not shown or counted until restored. */
@@ -31,8 +41,11 @@ export class AlbumsRepo {
     await this.db.deleteFrom('albums').where('id', '=', id).execute();
   }
 
-  /** Albums with their visible asset count, date range and newest asset (the default cover). */
-  summaries(where: { ownerId: string } | { id: string }): Promise<AlbumSummaryRow[]> {
+  /**
+   * Albums with their visible asset count, date range and newest asset (the default cover):
+   * one by id, or every album a user owns or is a member of.
+   */
+  async summaries(where: { userId: string } | { id: string }): Promise<AlbumSummaryRow[]> {
     let query = this.db
       .selectFrom('albums')
       .leftJoin('album_assets', 'album_assets.album_id', 'albums.id')
@@ -61,13 +74,78 @@ export class AlbumsRepo {
           .whereRef('c.asset_id', '=', 'albums.cover_asset_id')
           .where('ca.trashed_at', 'is', null)
           .as('shown_cover_id'),
+        eb
+          .selectFrom('users as owner')
+          .select('owner.name')
+          .whereRef('owner.id', '=', 'albums.owner_id')
+          .as('owner_name'),
+        eb
+          .selectFrom('album_members as m')
+          .select((m) => m.fn.countAll<number>().as('n'))
+          .whereRef('m.album_id', '=', 'albums.id')
+          .as('member_count'),
       ])
       .groupBy('albums.id');
-    query =
-      'id' in where
-        ? query.where('albums.id', '=', where.id)
-        : query.where('albums.owner_id', '=', where.ownerId);
-    return query.orderBy('albums.created_at', 'desc').execute();
+    if ('id' in where) query = query.where('albums.id', '=', where.id);
+    else {
+      const { userId } = where;
+      query = query.where((eb) =>
+        eb.or([
+          eb('albums.owner_id', '=', userId),
+          eb(
+            'albums.id',
+            'in',
+            eb.selectFrom('album_members').select('album_id').where('user_id', '=', userId),
+          ),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('albums.created_at', 'desc').execute();
+    return rows.map((r) => ({ ...r, member_count: r.member_count ?? 0 }));
+  }
+
+  async memberRoles(userId: string): Promise<Map<string, AlbumRole>> {
+    const rows = await this.db
+      .selectFrom('album_members')
+      .select(['album_id', 'role'])
+      .where('user_id', '=', userId)
+      .execute();
+    return new Map(rows.map((r) => [r.album_id, r.role]));
+  }
+
+  members(albumId: string): Promise<AlbumMemberRow[]> {
+    return this.db
+      .selectFrom('album_members')
+      .innerJoin('users', 'users.id', 'album_members.user_id')
+      .select([
+        'album_members.user_id',
+        'users.name',
+        'users.email',
+        'album_members.role',
+        'album_members.added_at',
+      ])
+      .where('album_members.album_id', '=', albumId)
+      .orderBy('album_members.added_at')
+      .orderBy('users.name')
+      .execute();
+  }
+
+  /** Adds the member or changes their role. */
+  async setMember(albumId: string, userId: string, role: AlbumRole): Promise<void> {
+    await this.db
+      .insertInto('album_members')
+      .values({ album_id: albumId, user_id: userId, role, added_at: Date.now() })
+      .onConflict((oc) => oc.columns(['album_id', 'user_id']).doUpdateSet({ role }))
+      .execute();
+  }
+
+  async removeMember(albumId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('album_members')
+      .where('album_id', '=', albumId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   async assetIds(albumId: string, order: 'asc' | 'desc'): Promise<string[]> {

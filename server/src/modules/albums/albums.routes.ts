@@ -7,9 +7,21 @@ const idParams = z.object({ id: z.string().max(100) });
 const assetIds = z.object({ ids: z.array(z.string().max(100)).min(1).max(10_000) });
 const title = z.string().trim().max(200).describe('May be empty: an untitled album');
 
+const role = z.enum(['viewer', 'editor']);
+const memberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role,
+  addedAt: z.string(),
+});
 const albumSummary = z.object({
   id: z.string(),
   ownerId: z.string(),
+  ownerName: z.string(),
+  role: z.enum(['owner', 'viewer', 'editor']).describe('The caller’s role in the album'),
+  shared: z.boolean().describe('True when the album is someone else’s, shared with the caller'),
+  memberCount: z.number(),
   title: z.string(),
   description: z.string().nullable(),
   coverAssetId: z.string().nullable(),
@@ -22,13 +34,21 @@ const albumSummary = z.object({
 });
 const albumDetail = albumSummary.extend({
   assetIds: z.array(z.string()).describe('Visible assets (not in the trash), in sortOrder'),
+  members: z.array(memberSchema),
 });
+const memberParams = z.object({ id: z.string().max(100), userId: z.string().max(100) });
 
 export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
   const tags = ['albums'];
   app.get(
     '/api/albums',
-    { schema: { tags, response: { 200: z.array(albumSummary) } } },
+    {
+      schema: {
+        tags,
+        description: 'The albums the caller owns and those shared with them.',
+        response: { 200: z.array(albumSummary) },
+      },
+    },
     (request) => ctx.albums.list(actorOf(request)),
   );
 
@@ -110,5 +130,41 @@ export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
     async (request) => ({
       removed: await ctx.albums.removeAssets(actorOf(request), request.params.id, request.body.ids),
     }),
+  );
+
+  app.put(
+    '/api/albums/:id/members/:userId',
+    {
+      schema: {
+        tags,
+        params: memberParams,
+        body: z.object({ role }),
+        description:
+          'Shares the album with a user (viewer: see and download; editor: also add and remove photos), or changes their role. Owner only.',
+        response: { 200: z.array(memberSchema) },
+      },
+    },
+    (request) =>
+      ctx.albums.setMember(
+        actorOf(request),
+        request.params.id,
+        request.params.userId,
+        request.body.role,
+      ),
+  );
+
+  app.delete(
+    '/api/albums/:id/members/:userId',
+    {
+      schema: {
+        tags,
+        params: memberParams,
+        description: 'Stops sharing with a user (owner), or leaves the album (the member).',
+      },
+    },
+    async (request, reply) => {
+      await ctx.albums.removeMember(actorOf(request), request.params.id, request.params.userId);
+      return reply.status(204).send();
+    },
   );
 }

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessService, Actor } from '../../access/access.service.js';
+import type { AccessService, Actor, AlbumAccessRole } from '../../access/access.service.js';
+import type { AlbumRole } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
-import type { AlbumSummaryRow, AlbumsRepo } from './albums.repo.js';
+import type { UsersService } from '../users/users.service.js';
+import type { AlbumMemberRow, AlbumSummaryRow, AlbumsRepo } from './albums.repo.js';
 
 export interface AlbumSummary {
   id: string;
   ownerId: string;
+  ownerName: string;
+  /** The caller's role: owner, or the role the owner gave them. */
+  role: AlbumAccessRole;
+  /** True when the album is someone else's, shared with the caller. */
+  shared: boolean;
+  memberCount: number;
   title: string;
   description: string | null;
   /** The chosen cover, or the newest asset when none is chosen (or it left the album). */
@@ -19,8 +27,17 @@ export interface AlbumSummary {
   updatedAt: string;
 }
 
+export interface AlbumMember {
+  userId: string;
+  name: string;
+  email: string;
+  role: AlbumRole;
+  addedAt: string;
+}
+
 export interface AlbumDetail extends AlbumSummary {
   assetIds: string[];
+  members: AlbumMember[];
 }
 
 export interface AlbumPatch {
@@ -34,13 +51,14 @@ export class AlbumsService {
   constructor(
     private readonly repo: AlbumsRepo,
     private readonly access: AccessService,
+    private readonly users: UsersService,
   ) {}
 
   async create(
     actor: Actor,
     input: { title: string; description?: string | null; assetIds?: string[] },
   ): Promise<AlbumDetail> {
-    if (input.assetIds?.length) await this.access.requireAssets(actor, input.assetIds, 'read');
+    if (input.assetIds?.length) await this.access.requireAssets(actor, input.assetIds, 'share');
     const id = randomUUID();
     const now = Date.now();
     await this.repo.insert({
@@ -56,17 +74,49 @@ export class AlbumsService {
     return this.get(actor, id);
   }
 
+  /** The albums the actor owns and those shared with them. */
   async list(actor: Actor): Promise<AlbumSummary[]> {
-    const rows = await this.repo.summaries({ ownerId: actor.userId });
-    return rows.map(toSummary);
+    const [rows, roles] = await Promise.all([
+      this.repo.summaries({ userId: actor.userId }),
+      this.repo.memberRoles(actor.userId),
+    ]);
+    return rows.map((row) =>
+      toSummary(row, row.owner_id === actor.userId ? 'owner' : (roles.get(row.id) ?? 'viewer')),
+    );
   }
 
   async get(actor: Actor, id: string): Promise<AlbumDetail> {
-    await this.access.requireAlbum(actor, id, 'read');
+    const role = await this.access.requireAlbum(actor, id, 'read');
     const [row] = await this.repo.summaries({ id });
     if (!row) throw notFound('Album');
-    const summary = toSummary(row);
-    return { ...summary, assetIds: await this.repo.assetIds(id, summary.sortOrder) };
+    const summary = toSummary(row, role);
+    const [assetIds, members] = await Promise.all([
+      this.repo.assetIds(id, summary.sortOrder),
+      this.repo.members(id),
+    ]);
+    return { ...summary, assetIds, members: members.map(toMember) };
+  }
+
+  /** Adds a member or changes their role; takes effect on their next request. */
+  async setMember(
+    actor: Actor,
+    id: string,
+    userId: string,
+    role: AlbumRole,
+  ): Promise<AlbumMember[]> {
+    await this.access.requireAlbum(actor, id, 'manage');
+    if (userId === actor.userId) {
+      throw new DomainError('VALIDATION_FAILED', 'The owner is not a member of their own album');
+    }
+    await this.users.get(userId);
+    await this.repo.setMember(id, userId, role);
+    return (await this.repo.members(id)).map(toMember);
+  }
+
+  /** The owner removes anyone; a member may remove themselves (leave the album). */
+  async removeMember(actor: Actor, id: string, userId: string): Promise<void> {
+    await this.access.requireAlbum(actor, id, userId === actor.userId ? 'read' : 'manage');
+    if (!(await this.repo.removeMember(id, userId))) throw notFound('Member');
   }
 
   async update(actor: Actor, id: string, patch: AlbumPatch): Promise<AlbumDetail> {
@@ -92,7 +142,8 @@ export class AlbumsService {
 
   async addAssets(actor: Actor, id: string, assetIds: readonly string[]): Promise<number> {
     await this.access.requireAlbum(actor, id, 'edit');
-    await this.access.requireAssets(actor, assetIds, 'read');
+    // Only one's own photos go in: an album never re-shares what was shared with its owner.
+    await this.access.requireAssets(actor, assetIds, 'share');
     return this.repo.addAssets(id, assetIds, actor.userId);
   }
 
@@ -102,10 +153,24 @@ export class AlbumsService {
   }
 }
 
-function toSummary(row: AlbumSummaryRow): AlbumSummary {
+function toMember(row: AlbumMemberRow): AlbumMember {
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    addedAt: new Date(row.added_at).toISOString(),
+  };
+}
+
+function toSummary(row: AlbumSummaryRow, role: AlbumAccessRole): AlbumSummary {
   return {
     id: row.id,
     ownerId: row.owner_id,
+    ownerName: row.owner_name ?? '',
+    role,
+    shared: role !== 'owner',
+    memberCount: row.member_count,
     title: row.title,
     description: row.description,
     coverAssetId: row.shown_cover_id ?? row.newest_asset_id,

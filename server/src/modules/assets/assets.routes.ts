@@ -176,7 +176,7 @@ export function assetsRoutes(app: ZodApp, ctx: AppContext): void {
         if (kind === 'original') {
           void reply.header(
             'content-disposition',
-            contentDisposition('attachment', file.asset.original_file_name),
+            contentDisposition('attachment', file.downloadName),
           );
         }
         return sendStream(request, reply, { ...file, etag: `${file.asset.checksum}-${kind}` });

@@ -9,7 +9,6 @@ import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import { sniffFile } from '../../media/index.js';
-import { zipStream } from '../../storage/zip-stream.js';
 import { blobKeys, type BlobStore, type ByteRange } from '../../storage/blob-store.js';
 import type { UsersService } from '../users/users.service.js';
 import { bucketOf, instantOfLocal, localDateTimeOf } from './asset-dates.js';
@@ -21,11 +20,20 @@ import {
   type UploadLimit,
 } from './assets.ingest.js';
 import type { FullSizeRenditions } from './assets.fullsize.js';
+import {
+  AssetFiles,
+  type AssetFileKind,
+  type FileViewer,
+  type OpenedFile,
+} from './assets.files.js';
+import type { StrippedOriginals } from './assets.stripped.js';
 import type { AssetsRepo } from './assets.repo.js';
 import { toAssetView, type AssetView } from './assets.view.js';
 
 export interface UploadInfo {
   filename: string;
+  /** The share link a visitor uploaded through, into its owner's library. */
+  viaLinkId?: string;
   fileCreatedAt?: Date;
   fileModifiedAt?: Date;
 }
@@ -39,9 +47,11 @@ export interface AssetPatch {
   utcOffsetMinutes?: number | null;
 }
 
-export type AssetFileKind = 'original' | 'thumbnail' | 'preview' | 'fullsize';
+export type { AssetFileKind, FileViewer, LinkViewer } from './assets.files.js';
 
 export class AssetsService {
+  private readonly files: AssetFiles;
+
   constructor(
     private readonly repo: AssetsRepo,
     private readonly access: AccessService,
@@ -52,8 +62,11 @@ export class AssetsService {
       tmpDir: string;
       maxUploadBytes: number;
       fullSize: FullSizeRenditions;
+      stripped: StrippedOriginals;
     },
-  ) {}
+  ) {
+    this.files = new AssetFiles(repo, access, blobs, options.fullSize, options.stripped);
+  }
 
   async upload(
     actor: Actor,
@@ -138,6 +151,7 @@ export class AssetsService {
             visibility: 'timeline',
             is_favorite: 0,
             has_thumbnail: 0,
+            uploaded_via_link_id: info.viaLinkId ?? null,
           },
           async (trx: Db) => {
             jobId = await this.jobs.enqueueHeld('metadata', { assetId: id }, trx);
@@ -266,6 +280,7 @@ export class AssetsService {
             blobKeys.thumbnail(a.owner_id, a.id),
             blobKeys.preview(a.owner_id, a.id),
             blobKeys.fullsize(a.owner_id, a.id),
+            blobKeys.stripped(a.owner_id, a.id),
           ]
         : [],
     );
@@ -281,65 +296,21 @@ export class AssetsService {
     return trashed.length;
   }
 
-  /** The originals of a selection as one zip, in the order asked, streamed without a copy. */
-  async archive(
-    actor: Actor,
+  /** The originals of a selection as one zip (stripped and neutrally named through a link). */
+  archive(
+    viewer: FileViewer,
     ids: readonly string[],
   ): Promise<{ stream: Readable; size: Promise<number> }> {
-    await this.access.requireAssets(actor, ids, 'read');
-    const rows = await Promise.all(ids.map((id) => this.repo.findById(id)));
-    return zipStream(
-      rows.flatMap((a) =>
-        a
-          ? [
-              {
-                name: a.original_file_name,
-                size: a.file_size,
-                modifiedAt: new Date(a.file_modified_at ?? a.taken_at),
-                open: () => this.blobs.read(blobKeys.original(a.owner_id, a.id)),
-              },
-            ]
-          : [],
-      ),
-    );
+    return this.files.archive(viewer, ids);
   }
 
-  /**
-   * Opens one of the asset's files, with an optional byte range, after the access check.
-   * `fullsize` is the original when browsers draw it, else a JPEG rendition made on first use.
-   */
-  async openFile(
-    actor: Actor,
+  /** Opens one of the asset's files after the access check; see AssetFiles.open. */
+  openFile(
+    viewer: FileViewer,
     id: string,
     kind: AssetFileKind,
     range?: (size: number) => ByteRange | undefined,
-  ): Promise<{
-    asset: AssetRow;
-    contentType: string;
-    size: number;
-    range?: ByteRange;
-    stream: Readable;
-  }> {
-    const asset = await this.load(actor, id, 'read');
-    if ((kind === 'thumbnail' || kind === 'preview') && asset.has_thumbnail !== 1) {
-      throw new DomainError(
-        'NOT_READY',
-        `The ${kind} of this asset is not ready${asset.status === 'unreadable' ? `: ${asset.error ?? 'unreadable'}` : ' yet'}`,
-      );
-    }
-    const key =
-      kind === 'fullsize'
-        ? await this.options.fullSize.keyFor(asset)
-        : blobKeys[kind](asset.owner_id, asset.id);
-    const size = await this.blobs.size(key);
-    if (size === null) throw notFound(`The ${kind} file`);
-    const wanted = range?.(size);
-    const contentType =
-      key === blobKeys.original(asset.owner_id, asset.id)
-        ? asset.mime_type
-        : key.endsWith('.webp')
-          ? 'image/webp'
-          : 'image/jpeg';
-    return { asset, contentType, size, range: wanted, stream: this.blobs.read(key, wanted) };
+  ): Promise<OpenedFile> {
+    return this.files.open(viewer, id, kind, range);
   }
 }

@@ -100,6 +100,10 @@ export class AuthRepo {
       .execute();
   }
 
+  async deleteFailuresBefore(windowStart: number): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStart).execute();
+  }
+
   async clearFailures(key: string): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }

@@ -43,28 +43,23 @@ export class AuthService {
   async login(emailInput: string, password: string, clientKey: string): Promise<LoginResult> {
     const email = normaliseEmail(emailInput);
     const now = Date.now();
-    const windowStart = now - this.config.loginWindowSeconds * 1000;
-    // Per client the limit is wider: a household behind one address shares it.
+    // Per client the limit is wider: a household behind one address shares it. The counters are
+    // keyed by hashes: the table holds no email or network address.
     const limits = [
-      { key: `login:email:${email}`, max: this.config.loginMaxAttempts },
-      { key: `login:client:${clientKey}`, max: this.config.loginMaxAttempts * 5 },
+      { key: `login:email:${sha256(`login-email:${email}`)}`, max: this.config.loginMaxAttempts },
+      {
+        key: `login:client:${sha256(`login-client:${clientKey}`)}`,
+        max: this.config.loginMaxAttempts * 5,
+      },
     ];
-    const keys = limits.map((l) => l.key);
-    for (const { key, max } of limits) {
-      if ((await this.repo.failureCount(key, windowStart)) >= max) {
-        throw new DomainError(
-          'TOO_MANY_ATTEMPTS',
-          `Too many failed sign-ins; try again in ${Math.ceil(this.config.loginWindowSeconds / 60)} minutes`,
-        );
-      }
-    }
+    await this.requireAttemptsLeft(limits, 'sign-ins');
     const user = await this.usersRepo.findByEmail(email);
     const valid = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
     if (!user || !valid) {
-      for (const key of keys) await this.repo.recordFailure(key, now, windowStart);
+      await this.recordFailedAttempt(limits.map((l) => l.key));
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong email or password');
     }
-    await this.repo.clearFailures(keys[0] ?? '');
+    await this.repo.clearFailures(limits[0]?.key ?? '');
     const token = newSecret('pus_');
     const expiresAt = now + this.config.sessionDays * 24 * 3600 * 1000;
     await this.repo.insertSession({
@@ -75,6 +70,33 @@ export class AuthService {
       expires_at: expiresAt,
     });
     return { token, expiresAt, user: toUserView(user) };
+  }
+
+  /**
+   * Refuses (429) when any counter reached its limit of failures within the login window. The
+   * counters live in the database, so every process sees them; share-link passwords use them too.
+   */
+  async requireAttemptsLeft(limits: { key: string; max: number }[], what: string): Promise<void> {
+    const windowStart = Date.now() - this.config.loginWindowSeconds * 1000;
+    for (const { key, max } of limits) {
+      if ((await this.repo.failureCount(key, windowStart)) >= max) {
+        throw new DomainError(
+          'TOO_MANY_ATTEMPTS',
+          `Too many failed ${what}; try again in ${Math.ceil(this.config.loginWindowSeconds / 60)} minutes`,
+        );
+      }
+    }
+  }
+
+  async recordFailedAttempt(keys: string[]): Promise<void> {
+    const now = Date.now();
+    const windowStart = now - this.config.loginWindowSeconds * 1000;
+    for (const key of keys) await this.repo.recordFailure(key, now, windowStart);
+  }
+
+  /** Forgets failure counters whose window has passed. */
+  async purgeStaleAttempts(): Promise<void> {
+    await this.repo.deleteFailuresBefore(Date.now() - this.config.loginWindowSeconds * 1000);
   }
 
   async purgeExpiredSessions(): Promise<void> {

@@ -163,5 +163,12 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+    // The counters are kept under hashes: no email or client address in the table.
+    const keys = (
+      await server.ctx.database.db.selectFrom('rate_limits').select('key').execute()
+    ).map((r) => r.key);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.join(' ')).not.toContain(user.email);
+    expect(keys.join(' ')).not.toContain('127.0.0.1');
   });
 });

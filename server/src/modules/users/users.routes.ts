@@ -31,6 +31,21 @@ export function usersRoutes(app: ZodApp, ctx: AppContext): void {
     (request) => ctx.users.usage(actorOf(request).userId),
   );
 
+  app.get(
+    '/api/users/directory',
+    {
+      schema: {
+        tags,
+        description:
+          'The other users of this server (id, name, email), to choose whom to share an album with.',
+        response: {
+          200: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })),
+        },
+      },
+    },
+    (request) => ctx.users.directory(actorOf(request)),
+  );
+
   app.get('/api/users', { schema: { tags, response: { 200: z.array(userSchema) } } }, (request) =>
     ctx.users.list(actorOf(request)),
   );

@@ -76,6 +76,15 @@ export class UsersService {
     return (await this.repo.list()).map(toUserView);
   }
 
+  /** Everyone else on this server, to pick whom to share with (any signed-in user may ask). */
+  async directory(actor: Actor): Promise<{ id: string; name: string; email: string }[]> {
+    const users = await this.repo.list();
+    return users
+      .filter((u) => u.id !== actor.userId)
+      .map((u) => ({ id: u.id, name: u.name, email: u.email }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   async setQuota(actor: Actor, id: string, quotaBytes: number | null): Promise<UserView> {
     requireAdmin(actor);
     await this.get(id);

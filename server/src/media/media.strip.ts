@@ -1,0 +1,68 @@
+import fsp from 'node:fs/promises';
+import { exiftool } from './media.exiftool.js';
+import { MediaToolError } from './media.errors.js';
+
+/** Tags that must never survive stripping: a check after writing, so stripping fails closed. */
+const FORBIDDEN = [
+  /^GPS/i,
+  /SerialNumber$/i,
+  /^(OwnerName|Artist|Copyright|Creator|By-line|Credit|Rights)$/i,
+  /^(Location|LocationName|City|State|Province-State|Country|Sub-location|CountryCode)/i,
+  /^(UserComment|ImageDescription|XPAuthor|XPComment|XPKeywords|XPSubject|XPTitle)$/i,
+];
+
+/** Formats exiftool rewrites safely with -all=: images whose decoders need no maker notes, video. */
+const WHOLE_STRIP = /^(image\/(jpeg|png|webp|gif|heic|heif|avif|tiff)|video\/)/;
+
+/**
+ * Writes a copy of `input` to `output` without location, camera serial, XMP/IPTC and personal
+ * fields. Whole-strip formats keep only Orientation and the ICC profile (colours and rotation
+ * stay right); camera RAW keeps its maker notes' decoding data but loses GPS, XMP, IPTC and the
+ * personal and serial tags. Throws when the result still carries a forbidden tag.
+ */
+export async function stripMetadata(
+  input: string,
+  output: string,
+  mimeType: string,
+): Promise<void> {
+  await fsp.copyFile(input, output);
+  const writeArgs = WHOLE_STRIP.test(mimeType)
+    ? ['-all=', '-tagsFromFile', '@', '-Orientation', '-ICC_Profile', '-overwrite_original']
+    : [
+        '-gps:all=',
+        '-xmp:all=',
+        '-iptc:all=',
+        '-SerialNumber=',
+        '-InternalSerialNumber=',
+        '-LensSerialNumber=',
+        '-OwnerName=',
+        '-Artist=',
+        '-Copyright=',
+        '-UserComment=',
+        '-ImageDescription=',
+        '-overwrite_original',
+      ];
+  try {
+    await exiftool().write(output, {}, { writeArgs, ignoreMinorErrors: true });
+  } catch (error) {
+    // exiftool reports warnings (such as "ICC_Profile deleted", then restored) as errors.
+    if (!/warning/i.test(String(error))) {
+      await fsp.rm(output, { force: true });
+      throw new MediaToolError(`exiftool could not strip metadata: ${String(error)}`);
+    }
+  }
+  const left = await forbiddenTags(output);
+  if (left.length > 0) {
+    await fsp.rm(output, { force: true });
+    throw new MediaToolError(`metadata could not be stripped: ${left.join(', ')} remain`);
+  }
+}
+
+/** The names of forbidden tags `path` still carries (all groups, embedded video tracks too). */
+export async function forbiddenTags(path: string): Promise<string[]> {
+  const tags = await exiftool().readRaw(path, { readArgs: ['-G1', '-a', '-ee'] });
+  return Object.keys(tags).filter((key) => {
+    const name = key.includes(':') ? key.slice(key.indexOf(':') + 1) : key;
+    return FORBIDDEN.some((pattern) => pattern.test(name));
+  });
+}
