@@ -138,3 +138,24 @@ export async function seedAssets(
     }
   });
 }
+
+/** The bench's user, made through the API so that it has a real password and session. */
+export async function createBenchUser(
+  serverUrl: string,
+): Promise<{ token: string; userId: string }> {
+  const base = serverUrl.replace('localhost', '127.0.0.1');
+  const credentials = { email: 'bench@example.org', password: 'a long password', name: 'Bench' };
+  const post = (url: string, body: unknown) =>
+    fetch(base + url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const setup = await post('/api/auth/setup', credentials);
+  if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+  const login = (await (await post('/api/auth/login', credentials)).json()) as {
+    token: string;
+    user: { id: string };
+  };
+  return { token: login.token, userId: login.user.id };
+}

@@ -17,7 +17,7 @@ import { sql, type Compilable } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type Db, type Dialect } from '../server/src/db/database.js';
 import { TimelineRepo } from '../server/src/modules/timeline/timeline.repo.js';
-import { mulberry32, seedAssets } from './synthetic-library.js';
+import { createBenchUser, mulberry32, seedAssets } from './synthetic-library.js';
 import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
 
 const args = process.argv.slice(2);
@@ -103,29 +103,15 @@ async function runDialect(dialect: Dialect): Promise<void> {
   try {
     await migrateToLatest(handle.db);
 
-    // The user is made through the API so that it has a real password and session.
     server = await startServerProcess(env);
-    const base = server.url.replace('localhost', '127.0.0.1');
-    const credentials = { email: 'bench@example.org', password: 'a long password', name: 'Bench' };
-    const post = (url: string, body: unknown) =>
-      fetch(base + url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const setup = await post('/api/auth/setup', credentials);
-    if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const login = (await (await post('/api/auth/login', credentials)).json()) as {
-      token: string;
-      user: { id: string };
-    };
+    const login = await createBenchUser(server.url);
     // Seeding runs with the server stopped so that it measures only the database.
     await server.stop();
     server = null;
 
     const { db } = handle;
     let start = performance.now();
-    await seedAssets(db, [login.user.id], count, 1);
+    await seedAssets(db, [login.userId], count, 1);
     const seedSeconds = (performance.now() - start) / 1000;
     console.log(
       `seed: ${count.toLocaleString('en')} assets + their timeline_buckets in ${seedSeconds.toFixed(1)} s (${Math.round(count / seedSeconds).toLocaleString('en')} rows/s)`,
@@ -163,7 +149,7 @@ async function runDialect(dialect: Dialect): Promise<void> {
     const grouped = await db
       .selectFrom('assets')
       .select(['bucket', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('owner_id', '=', login.user.id)
+      .where('owner_id', '=', login.userId)
       .where('trashed_at', 'is', null)
       .where('visibility', '=', 'timeline')
       .groupBy('bucket')
@@ -173,7 +159,7 @@ async function runDialect(dialect: Dialect): Promise<void> {
     const kept = await db
       .selectFrom('timeline_buckets')
       .select(['bucket', 'count'])
-      .where('owner_id', '=', login.user.id)
+      .where('owner_id', '=', login.userId)
       .where('category', '=', 'timeline')
       .orderBy('bucket', 'desc')
       .execute();
@@ -193,7 +179,7 @@ async function runDialect(dialect: Dialect): Promise<void> {
 
     const busiest = kept.reduce((a, b) => (b.count > a.count ? b : a));
     const repo = new TimelineRepo(db, dialect);
-    const page = repo.bucketPageQuery(login.user.id, busiest.bucket, 'timeline');
+    const page = repo.bucketPageQuery(login.userId, busiest.bucket, 'timeline');
     console.log(
       `plan of the busiest month (${busiest.bucket}, ${busiest.count} assets):\n    ${await explain(db, dialect, page)}`,
     );
@@ -202,12 +188,11 @@ async function runDialect(dialect: Dialect): Promise<void> {
     const random = mulberry32(7);
     const randomMonth = () => months[Math.floor(random() * months.length)] ?? '';
     // The same query without HTTP, to tell database time from the rest.
-    for (let i = 0; i < WARMUP; i++)
-      await repo.bucketPage(login.user.id, randomMonth(), 'timeline');
+    for (let i = 0; i < WARMUP; i++) await repo.bucketPage(login.userId, randomMonth(), 'timeline');
     const direct: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       const t = performance.now();
-      await repo.bucketPage(login.user.id, randomMonth(), 'timeline');
+      await repo.bucketPage(login.userId, randomMonth(), 'timeline');
       direct.push(performance.now() - t);
     }
     console.log(`${'TimelineRepo.bucketPage in-process'.padEnd(41)} ${percentiles(direct)}`);

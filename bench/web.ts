@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { migrateToLatest, openDatabase } from '../server/src/db/database.js';
 import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
-import { seedAssets } from './synthetic-library.js';
+import { createBenchUser, seedAssets } from './synthetic-library.js';
 
 const args = process.argv.slice(2);
 const count = Number(args.find((a) => !a.startsWith('--')) ?? 100_000);
@@ -123,20 +123,7 @@ async function main(): Promise<void> {
   });
   try {
     server = await startServerProcess({ PIXELUNION_DATA_DIR: dataDir });
-    const base = server.url.replace('localhost', '127.0.0.1');
-    const credentials = { email: 'bench@example.org', password: 'a long password', name: 'Bench' };
-    const post = (url: string, body: unknown) =>
-      fetch(base + url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    if ((await post('/api/auth/setup', credentials)).status !== 201)
-      throw new Error('setup failed');
-    const login = (await (await post('/api/auth/login', credentials)).json()) as {
-      token: string;
-      user: { id: string };
-    };
+    const login = await createBenchUser(server.url);
     await server.stop();
     server = null;
 
@@ -146,11 +133,11 @@ async function main(): Promise<void> {
     });
     await migrateToLatest(handle.db);
     let t = performance.now();
-    await seedAssets(handle.db, [login.user.id], count, 1);
+    await seedAssets(handle.db, [login.userId], count, 1);
     const rows = await handle.db.selectFrom('assets').select(['id', 'width', 'height']).execute();
     await handle.close();
     const sources = await thumbnailSources(dir);
-    const thumbDir = path.join(dataDir, 'library', 'thumbnails', login.user.id);
+    const thumbDir = path.join(dataDir, 'library', 'thumbnails', login.userId);
     await fsp.mkdir(thumbDir, { recursive: true });
     for (const [i, row] of rows.entries()) {
       const ratio = (row.width ?? 1) / (row.height ?? 1);

@@ -64,7 +64,11 @@ export class EmbeddedJobQueue implements JobQueue {
     }, 3600_000);
     this.purgeTimer.unref();
     this.running = true;
-    this.workers = Array.from({ length: this.concurrency }, () => this.work(handlers));
+    // Each queue has its own workers: a photo's thumbnails never wait behind metadata reads
+    // (exiftool runs in its own processes), so both cores stay busy with pixels.
+    this.workers = queueNames.flatMap((queue) =>
+      Array.from({ length: this.concurrency }, () => this.work(handlers, queue)),
+    );
   }
 
   async stop(): Promise<void> {
@@ -75,10 +79,10 @@ export class EmbeddedJobQueue implements JobQueue {
     this.workers = [];
   }
 
-  private async work(handlers: JobHandlers): Promise<void> {
+  private async work(handlers: JobHandlers, queue: QueueName): Promise<void> {
     while (this.running) {
       try {
-        const job = await this.repo.claim(queueNames);
+        const job = await this.repo.claim([queue]);
         if (job) await this.process(handlers, job);
         else await this.idle();
       } catch (error) {

@@ -14,7 +14,8 @@ import {
   type TestUser,
 } from '../../test/factories.js';
 import { dialects, startTestServer, type TestServer } from '../../test/test-server.js';
-import { createLink, fetchBytes, unzip, type Link } from './shares.testing.js';
+import { unzip } from '../../test/zip.js';
+import { createLink, fetchBytes, type Link } from './shares.testing.js';
 
 /** Tag names no file served by a link without metadata may carry, in any group. */
 const forbidden = [
