@@ -25,6 +25,15 @@ export interface AlbumMemberRow {
   added_at: number;
 }
 
+export interface AlbumAssetRow {
+  id: string;
+  type: 'image' | 'video';
+  width: number | null;
+  height: number | null;
+  thumbhash: string | null;
+  duration_seconds: number | null;
+}
+
 /** Assets in the trash stay in their albums but are not shown or counted until restored. */
 export class AlbumsRepo {
   constructor(private readonly db: Db) {}
@@ -148,17 +157,24 @@ export class AlbumsRepo {
     return result.numDeletedRows > 0n;
   }
 
-  async assetIds(albumId: string, order: 'asc' | 'desc'): Promise<string[]> {
-    const rows = await this.db
+  /** The album's visible assets in order, with what a grid needs to lay them out. */
+  albumAssets(albumId: string, order: 'asc' | 'desc'): Promise<AlbumAssetRow[]> {
+    return this.db
       .selectFrom('album_assets')
       .innerJoin('assets', 'assets.id', 'album_assets.asset_id')
-      .select('assets.id')
+      .select([
+        'assets.id',
+        'assets.type',
+        'assets.width',
+        'assets.height',
+        'assets.thumbhash',
+        'assets.duration_seconds',
+      ])
       .where('album_assets.album_id', '=', albumId)
       .where('assets.trashed_at', 'is', null)
       .orderBy('assets.local_date_time', order)
       .orderBy('assets.id', order)
       .execute();
-    return rows.map((r) => r.id);
   }
 
   async containsAsset(albumId: string, assetId: string): Promise<boolean> {

@@ -34,6 +34,17 @@ const albumSummary = z.object({
 });
 const albumDetail = albumSummary.extend({
   assetIds: z.array(z.string()).describe('Visible assets (not in the trash), in sortOrder'),
+  items: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.enum(['image', 'video']),
+        ratio: z.number().describe('width / height after orientation; 1 until known'),
+        thumbhash: z.string().nullable(),
+        durationSeconds: z.number().nullable(),
+      }),
+    )
+    .describe('The same assets with what a grid needs to lay them out'),
   members: z.array(memberSchema),
 });
 const memberParams = z.object({ id: z.string().max(100), userId: z.string().max(100) });

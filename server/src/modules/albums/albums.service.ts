@@ -35,8 +35,19 @@ export interface AlbumMember {
   addedAt: string;
 }
 
+/** What a grid needs to lay out one of the album's assets. */
+export interface AlbumItem {
+  id: string;
+  type: 'image' | 'video';
+  /** width / height after orientation; 1 until known. */
+  ratio: number;
+  thumbhash: string | null;
+  durationSeconds: number | null;
+}
+
 export interface AlbumDetail extends AlbumSummary {
   assetIds: string[];
+  items: AlbumItem[];
   members: AlbumMember[];
 }
 
@@ -90,11 +101,18 @@ export class AlbumsService {
     const [row] = await this.repo.summaries({ id });
     if (!row) throw notFound('Album');
     const summary = toSummary(row, role);
-    const [assetIds, members] = await Promise.all([
-      this.repo.assetIds(id, summary.sortOrder),
+    const [assets, members] = await Promise.all([
+      this.repo.albumAssets(id, summary.sortOrder),
       this.repo.members(id),
     ]);
-    return { ...summary, assetIds, members: members.map(toMember) };
+    const items = assets.map((a) => ({
+      id: a.id,
+      type: a.type,
+      ratio: a.width && a.height ? Math.round((a.width / a.height) * 1000) / 1000 : 1,
+      thumbhash: a.thumbhash,
+      durationSeconds: a.duration_seconds,
+    }));
+    return { ...summary, assetIds: items.map((i) => i.id), items, members: members.map(toMember) };
   }
 
   /** Adds a member or changes their role; takes effect on their next request. */

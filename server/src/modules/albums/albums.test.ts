@@ -18,6 +18,7 @@ interface Album {
   startDate: string | null;
   endDate: string | null;
   assetIds?: string[];
+  items?: { id: string; ratio: number; thumbhash: string | null; type: string }[];
 }
 
 // Capture dates from each file's EXIF DateTimeOriginal.
@@ -69,6 +70,13 @@ describe.each(dialects)('albums on %s', (dialect) => {
       coverAssetId: ids.gps10,
       assetIds: [ids.gps10, ids.canon],
     });
+    // The grid's facts come in the same order: DSCN0010 and Canon_40D are landscape photos.
+    expect(created.body.items?.map((i) => i.id)).toEqual(created.body.assetIds);
+    for (const item of created.body.items ?? []) {
+      expect(item).toMatchObject({ type: 'image' });
+      expect(item.ratio).toBeGreaterThan(1);
+      expect(item.thumbhash).toBeTruthy();
+    }
     const list = await as(owner).get<Album[]>('/api/albums');
     expect(list.body.map((a) => a.id)).toContain(created.body.id);
     expect(list.body.find((a) => a.id === created.body.id)?.assetCount).toBe(2);

@@ -166,4 +166,19 @@ describe.each(dialects)('share links: password, expiry, views, revocation on %s'
     const owned = await api<Link>(server, 'GET', `/api/shares/${link.id}`, { token: owner.token });
     expect(owned.body).toMatchObject({ viewCount: 2, status: 'exhausted' });
   });
+
+  it('counts a visitor once: a reload with the pass cookie is not another view', async () => {
+    const link = await createLink(server, owner, { albumId: album, maxViews: 2 });
+    const first = await visit(server, 'GET', `/api/s/${link.key}`);
+    const cookie = passCookieOf(first.headers);
+    for (let i = 0; i < 3; i++) {
+      expect((await visit(server, 'GET', `/api/s/${link.key}`, { cookie })).status).toBe(200);
+    }
+    const owned = await api<Link>(server, 'GET', `/api/shares/${link.id}`, { token: owner.token });
+    expect(owned.body.viewCount).toBe(1);
+    // Someone else is a second view, then the limit is reached for newcomers only.
+    expect((await visit(server, 'GET', `/api/s/${link.key}`)).status).toBe(200);
+    expect((await visit(server, 'GET', `/api/s/${link.key}`)).status).toBe(410);
+    expect((await visit(server, 'GET', `/api/s/${link.key}`, { cookie })).status).toBe(200);
+  });
 });

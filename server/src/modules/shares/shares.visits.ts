@@ -69,20 +69,23 @@ export class ShareVisitsService {
     private readonly config: Pick<Config, 'loginMaxAttempts'>,
   ) {}
 
-  /** One view: counted, refused once the views are used up; answers a new pass when one is due. */
+  /**
+   * One view: counted once per visitor (their pass cookie, 12 hours), so a reload is not another
+   * view; refused once the views are used up, except for a visitor who already holds one.
+   * Answers a new pass when the visitor has none yet.
+   */
   async view(visit: Visit): Promise<{ content: LinkContent; newPass: string | null }> {
     const { row, grant, pass, passHash } = await this.open(visit);
-    this.access.requireLinkOpen(grant, pass, 'view');
-    if (!(await this.repo.takeView(row.id))) {
-      throw new DomainError('LINK_EXHAUSTED', 'This link has been viewed as often as allowed');
-    }
+    this.access.requireLinkOpen(grant, pass, pass.viewed ? 'content' : 'view');
     let newPass: string | null = null;
-    // The visitor who took the last view may still load its photos: their pass says so.
-    if (row.max_views !== null) {
+    if (!pass.viewed) {
+      if (!(await this.repo.takeView(row.id))) {
+        throw new DomainError('LINK_EXHAUSTED', 'This link has been viewed as often as allowed');
+      }
       if (passHash) await this.repo.updatePass(passHash, { viewed: 1 });
       else newPass = await this.issuePass(row.id, { viewed: 1 });
+      await this.record(row.id, 'view', visit.client, null);
     }
-    await this.record(row.id, 'view', visit.client, null);
     return { content: await this.content(row), newPass };
   }
 
