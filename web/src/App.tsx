@@ -5,6 +5,8 @@ import { AuthGate } from './auth/AuthGate';
 import { useSession } from './auth/session';
 import { RouterProvider, useRouter } from './layout/router';
 import { Shell } from './layout/Shell';
+import { PublicPage } from './public/PublicPage';
+import { LinksPage } from './shares/LinksPage';
 import { TimelinePage } from './timeline/TimelinePage';
 import { UploadProvider } from './upload/UploadContext';
 
@@ -18,6 +20,7 @@ function Pages() {
   if (path === '/albums') return <AlbumsPage />;
   const album = /^\/albums\/([^/]+)$/.exec(path);
   if (album?.[1]) return <AlbumPage id={decodeURIComponent(album[1])} />;
+  if (path === '/sharing') return <LinksPage />;
   if (path === '/admin' && user.isAdmin) return <AdminPage />;
   return (
     <Shell title="Not found">
@@ -26,14 +29,24 @@ function Pages() {
   );
 }
 
+/** A share link's page needs no account: it is shown without the sign-in gate. */
+function Root() {
+  const { path } = useRouter();
+  const link = /^\/s\/([^/]+)\/?$/.exec(path);
+  if (link?.[1]) return <PublicPage linkKey={decodeURIComponent(link[1])} />;
+  return (
+    <AuthGate>
+      <UploadProvider>
+        <Pages />
+      </UploadProvider>
+    </AuthGate>
+  );
+}
+
 export function App() {
   return (
     <RouterProvider>
-      <AuthGate>
-        <UploadProvider>
-          <Pages />
-        </UploadProvider>
-      </AuthGate>
+      <Root />
     </RouterProvider>
   );
 }

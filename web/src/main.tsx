@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles/base.css';
 import './styles/app.css';
+import './styles/shares.css';
 
 const root = document.getElementById('root');
 if (root) {

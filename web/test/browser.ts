@@ -74,3 +74,17 @@ export function artifactPath(name: string): string {
   fs.mkdirSync(artifacts, { recursive: true });
   return path.join(artifacts, name);
 }
+
+/** A browser context signed in with a session token (the session cookie set directly). */
+export async function signedInContext(
+  browser: Browser,
+  serverUrl: string,
+  token: string,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await context.addCookies([
+    { name: 'pixelunion_session', value: token, url: serverUrl, httpOnly: true, sameSite: 'Lax' },
+  ]);
+  return context;
+}

@@ -264,6 +264,14 @@ describe('the web app in Chromium', () => {
       .getByText('1 item')
       .waitFor();
     await page.screenshot({ path: artifactPath('albums.png') });
+    // The album page: its photo in the justified grid, with the count and the date.
+    await page.getByRole('link', { name: /Lizards/ }).click();
+    await page.getByText(/1 item · 2008-05-30/).waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.justified-grid img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    await page.screenshot({ path: artifactPath('album.png') });
 
     // The admin creates a user with a quota.
     await page.getByRole('link', { name: 'Users' }).click();

@@ -52,6 +52,8 @@ export async function registerWebApp(app: FastifyInstance, root = webDistDir): P
       return reply.status(200).type('text/html; charset=utf-8').send(notBuiltPage);
     }
     const html = await fs.promises.readFile(indexPath);
+    // A share link's page: its address (the key) must never leave in a Referer header.
+    if (pathname.startsWith('/s/')) void reply.header('referrer-policy', 'no-referrer');
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   });
 }

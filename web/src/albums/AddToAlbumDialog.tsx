@@ -18,9 +18,15 @@ export function AddToAlbumDialog({
   const [done, setDone] = useState<string | null>(null);
 
   useEffect(() => {
-    albums.list().then(setList, (err: unknown) => {
-      setError(describeError(err));
-    });
+    // Only albums the user may add to: their own, and those shared with them as editor.
+    albums.list().then(
+      (all) => {
+        setList(all.filter((a) => a.role !== 'viewer'));
+      },
+      (err: unknown) => {
+        setError(describeError(err));
+      },
+    );
   }, []);
 
   const add = async (albumId: string, title: string) => {

@@ -1,17 +1,31 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { describeError } from '../api/client';
-import { albums, assets } from '../api/endpoints';
+import { albums, assets, shares } from '../api/endpoints';
 import type { Album } from '../api/types';
-import { CloseIcon } from '../layout/icons';
-import { Link } from '../layout/router';
+import { useSession } from '../auth/session';
+import { CloseIcon, LinkIcon, PlusIcon, UsersIcon } from '../layout/icons';
+import { Link, useRouter } from '../layout/router';
 import { Shell } from '../layout/Shell';
+import { ShareDialog } from '../shares/ShareDialog';
+import { JustifiedGrid } from '../timeline/JustifiedGrid';
 import { Viewer } from '../viewer/Viewer';
+import { AddPhotosDialog } from './AddPhotosDialog';
+import { MembersDialog } from './MembersDialog';
 
-/** One album: a plain grid (albums are small next to the timeline); remove photos from it. */
+const roleNote = {
+  viewer: 'you can view and download',
+  editor: 'you can add and remove photos',
+};
+
+/** One album in justified rows (all in the DOM: albums are small); share it; edit its photos. */
 export function AlbumPage({ id }: { id: string }) {
+  const { navigate } = useRouter();
+  const { user } = useSession();
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'members' | 'add' | null>(null);
+  const [activeLinks, setActiveLinks] = useState<number | null>(null);
 
   const load = () => {
     albums.get(id).then(setAlbum, (err: unknown) => {
@@ -19,6 +33,33 @@ export function AlbumPage({ id }: { id: string }) {
     });
   };
   useEffect(load, [id]);
+
+  const gridItems = useMemo(
+    () =>
+      (album?.items ?? []).map((item) => ({
+        id: item.id,
+        ratio: item.ratio,
+        thumbhash: item.thumbhash,
+        isVideo: item.type === 'video',
+        durationSeconds: item.durationSeconds,
+        label: 'Open photo',
+      })),
+    [album],
+  );
+  const isOwner = album?.role === 'owner';
+  const canEdit = album !== null && album.role !== 'viewer';
+
+  const countLinks = () => {
+    shares.list(id).then(
+      (list) => {
+        setActiveLinks(list.filter((l) => l.status === 'active').length);
+      },
+      () => undefined,
+    );
+  };
+  useEffect(() => {
+    if (isOwner) countLinks();
+  }, [isOwner, id]);
 
   const remove = async (assetId: string) => {
     try {
@@ -29,8 +70,18 @@ export function AlbumPage({ id }: { id: string }) {
     }
   };
 
+  const leave = async () => {
+    if (!album || !window.confirm(`Leave “${album.title}”? You will no longer see it.`)) return;
+    try {
+      await albums.removeMember(id, user.id);
+      navigate('/albums');
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
   return (
-    <Shell title={album?.title ?? 'Album'}>
+    <Shell title={album?.title || 'Album'}>
       <div className="page">
         <p>
           <Link to="/albums">← All albums</Link>
@@ -41,45 +92,142 @@ export function AlbumPage({ id }: { id: string }) {
           </p>
         )}
         {!album && !error && <p>Loading album…</p>}
+        {album && (
+          <div className="album-head">
+            <div>
+              <h2 className="album-title">{album.title || 'Untitled album'}</h2>
+              <p className="album-meta">
+                {album.assetCount} item{album.assetCount === 1 ? '' : 's'}
+                {album.startDate
+                  ? ` · ${album.startDate.slice(0, 10)}${
+                      album.endDate && album.endDate.slice(0, 10) !== album.startDate.slice(0, 10)
+                        ? ` – ${album.endDate.slice(0, 10)}`
+                        : ''
+                    }`
+                  : ''}
+                {album.shared && album.role !== 'owner'
+                  ? ` · Shared by ${album.ownerName}: ${roleNote[album.role]}`
+                  : ''}
+                {isOwner && album.members.length > 0
+                  ? ` · Shared with ${album.members.map((m) => m.name).join(', ')}`
+                  : ''}
+                {isOwner && activeLinks
+                  ? ` · ${activeLinks} active link${activeLinks === 1 ? '' : 's'}`
+                  : ''}
+              </p>
+            </div>
+            <div className="album-toolbar" role="toolbar" aria-label="Album actions">
+              {canEdit && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setDialog('add');
+                  }}
+                >
+                  <PlusIcon /> Add photos
+                </button>
+              )}
+              {isOwner && (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setDialog('members');
+                  }}
+                >
+                  <UsersIcon /> People
+                </button>
+              )}
+              {isOwner && (
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => {
+                    setDialog('share');
+                  }}
+                >
+                  <LinkIcon /> Share link
+                </button>
+              )}
+              {!isOwner && (
+                <button type="button" className="secondary" onClick={() => void leave()}>
+                  Leave album
+                </button>
+              )}
+            </div>
+          </div>
+        )}
         {album?.description && <p>{album.description}</p>}
         {album?.assetIds.length === 0 && (
-          <p>This album is empty: select photos in the timeline and add them.</p>
+          <p>
+            This album is empty
+            {canEdit ? ': use Add photos, or select photos in the timeline and add them.' : '.'}
+          </p>
         )}
-        <ul className="album-assets">
-          {album?.assetIds.map((assetId) => (
-            <li key={assetId}>
-              <button
-                type="button"
-                className="album-open"
-                aria-label="Open photo"
-                onClick={() => {
-                  setOpenId(assetId);
-                }}
-              >
-                <img src={assets.thumbnailUrl(assetId)} alt="" loading="lazy" />
-              </button>
-              <button
-                type="button"
-                className="icon-button small"
-                aria-label="Remove from album"
-                onClick={() => void remove(assetId)}
-              >
-                <CloseIcon />
-              </button>
-            </li>
-          ))}
-        </ul>
+        {album && album.items.length > 0 && (
+          <JustifiedGrid
+            items={gridItems}
+            thumbnailUrl={assets.thumbnailUrl}
+            onOpen={(index) => {
+              setOpenId(album.items[index]?.id ?? null);
+            }}
+            action={
+              canEdit
+                ? (item) => (
+                    <button
+                      type="button"
+                      className="icon-button small tile-remove"
+                      aria-label="Remove from album"
+                      title="Remove from album"
+                      onClick={() => void remove(item.id)}
+                    >
+                      <CloseIcon />
+                    </button>
+                  )
+                : undefined
+            }
+            label="Photos in this album"
+          />
+        )}
       </div>
       {openId && album && (
         <Viewer
           ids={album.assetIds}
           id={openId}
           view="timeline"
+          readOnly={!isOwner}
           onNavigate={setOpenId}
           onClose={() => {
             setOpenId(null);
           }}
           onChanged={load}
+        />
+      )}
+      {dialog === 'share' && album && (
+        <ShareDialog
+          target={{ albumId: album.id, title: album.title }}
+          onClose={() => {
+            setDialog(null);
+            countLinks();
+          }}
+        />
+      )}
+      {dialog === 'members' && album && (
+        <MembersDialog
+          album={album}
+          onClose={(changed) => {
+            setDialog(null);
+            if (changed) load();
+          }}
+        />
+      )}
+      {dialog === 'add' && album && (
+        <AddPhotosDialog
+          albumId={album.id}
+          inAlbum={album.assetIds}
+          onClose={(added) => {
+            setDialog(null);
+            if (added) load();
+          }}
         />
       )}
     </Shell>

@@ -62,11 +62,23 @@ export function AlbumsPage() {
                     <AlbumIcon />
                   )}
                 </span>
-                <strong>{album.title}</strong>
+                <strong>{album.title || 'Untitled album'}</strong>
                 <small>
                   {album.assetCount} item{album.assetCount === 1 ? '' : 's'}
                   {album.startDate ? ` · ${album.startDate.slice(0, 10)}` : ''}
                 </small>
+                {album.role !== 'owner' ? (
+                  <small className="album-shared">
+                    Shared by {album.ownerName} · {album.role === 'editor' ? 'Editor' : 'Viewer'}
+                  </small>
+                ) : (
+                  album.memberCount > 0 && (
+                    <small className="album-shared">
+                      Shared with {album.memberCount}{' '}
+                      {album.memberCount === 1 ? 'person' : 'people'}
+                    </small>
+                  )
+                )}
               </Link>
             </li>
           ))}

@@ -40,7 +40,7 @@ export function describeError(error: unknown): string {
 
 export const sessionEndedEvent = 'pixelunion:session-ended';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function request<T>(method: Method, url: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
@@ -64,6 +64,7 @@ export async function request<T>(method: Method, url: string, body?: unknown): P
 export const api = {
   get: <T>(url: string) => request<T>('GET', url),
   post: <T>(url: string, body?: unknown) => request<T>('POST', url, body ?? {}),
+  put: <T>(url: string, body: unknown) => request<T>('PUT', url, body),
   patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
   delete: <T>(url: string, body?: unknown) => request<T>('DELETE', url, body),
 };

@@ -1,7 +1,13 @@
 import { api, ApiError } from './client';
 import type {
   Album,
+  AlbumMember,
   AlbumSummary,
+  DirectoryUser,
+  LinkOptions,
+  LinkUse,
+  MemberRole,
+  ShareLink,
   Asset,
   BucketPage,
   BucketSummary,
@@ -41,6 +47,8 @@ export const users = {
   setQuota: (id: string, quotaBytes: number | null) =>
     api.patch<User>(`/api/users/${encodeURIComponent(id)}`, { quotaBytes }),
   usage: () => api.get<Usage>('/api/users/me/usage'),
+  /** The other users of this server, to share an album with. */
+  directory: () => api.get<DirectoryUser[]>('/api/users/directory'),
 };
 
 export const timeline = {
@@ -78,7 +86,37 @@ export const albums = {
     api.post<{ added: number }>(`/api/albums/${encodeURIComponent(id)}/assets`, { ids }),
   removeAssets: (id: string, ids: string[]) =>
     api.delete<undefined>(`/api/albums/${encodeURIComponent(id)}/assets`, { ids }),
+  /** Shares the album with a user, or changes their role (owner only). */
+  setMember: (id: string, userId: string, role: MemberRole) =>
+    api.put<AlbumMember[]>(
+      `/api/albums/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+      { role },
+    ),
+  /** Stops sharing with a user (owner), or leaves the album (the member themself). */
+  removeMember: (id: string, userId: string) =>
+    api.delete<undefined>(
+      `/api/albums/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+    ),
 };
+
+const shareUrl = (id: string) => `/api/shares/${encodeURIComponent(id)}`;
+
+/** The owner's share links. */
+export const shares = {
+  list: (albumId?: string) =>
+    api.get<ShareLink[]>(
+      albumId ? `/api/shares?albumId=${encodeURIComponent(albumId)}` : '/api/shares',
+    ),
+  create: (body: LinkOptions & { albumId?: string; assetIds?: string[] }) =>
+    api.post<ShareLink>('/api/shares', body),
+  update: (id: string, body: LinkOptions) => api.patch<ShareLink>(shareUrl(id), body),
+  revoke: (id: string) => api.delete<undefined>(shareUrl(id)),
+  use: (id: string) => api.get<LinkUse>(`${shareUrl(id)}/events`),
+};
+
+/** The full address of a link's public page, on this server's own origin. */
+export const linkAddress = (link: Pick<ShareLink, 'path'>) =>
+  `${window.location.origin}${link.path}`;
 
 /** Bulk download: a form POST, so the browser saves the zip the server streams. */
 export function downloadMany(ids: string[]): void {

@@ -3,12 +3,14 @@ import { describeError } from '../api/client';
 import { assets, downloadMany } from '../api/endpoints';
 import type { View } from '../api/types';
 import { AddToAlbumDialog } from '../albums/AddToAlbumDialog';
+import { ShareDialog } from '../shares/ShareDialog';
 import {
   AlbumIcon,
   ArchiveIcon,
   CloseIcon,
   DownloadIcon,
   HeartIcon,
+  LinkIcon,
   RestoreIcon,
   TrashIcon,
 } from '../layout/icons';
@@ -28,6 +30,7 @@ export function SelectionBar({ view, ids, allFavorite, onClear, onChanged }: Sel
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [albumDialog, setAlbumDialog] = useState(false);
+  const [shareDialog, setShareDialog] = useState(false);
 
   const run = async (action: () => Promise<unknown>, change: BulkChange) => {
     setBusy(true);
@@ -103,6 +106,9 @@ export function SelectionBar({ view, ids, allFavorite, onClear, onChanged }: Sel
           {button('Add to album', <AlbumIcon />, () => {
             setAlbumDialog(true);
           })}
+          {button('Share link', <LinkIcon />, () => {
+            setShareDialog(true);
+          })}
           {button(
             'Move to trash',
             <TrashIcon />,
@@ -114,6 +120,14 @@ export function SelectionBar({ view, ids, allFavorite, onClear, onChanged }: Sel
         <p className="selection-error" role="alert">
           {error}
         </p>
+      )}
+      {shareDialog && (
+        <ShareDialog
+          target={{ assetIds: ids }}
+          onClose={() => {
+            setShareDialog(false);
+          }}
+        />
       )}
       {albumDialog && (
         <AddToAlbumDialog

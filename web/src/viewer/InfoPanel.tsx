@@ -31,11 +31,14 @@ export function InfoPanel({
   onUpdated,
   onToggleFavorite,
   onClose,
+  readOnly = false,
 }: {
   asset: Asset;
   onUpdated: (asset: Asset) => void;
   onToggleFavorite: () => void;
   onClose: () => void;
+  /** Someone else's photo: nothing to edit. */
+  readOnly?: boolean;
 }) {
   const [description, setDescription] = useState(asset.description ?? '');
   const [saving, setSaving] = useState<'idle' | 'saving' | 'saved'>('idle');
@@ -70,19 +73,23 @@ export function InfoPanel({
           <CloseIcon />
         </button>
       </header>
-      <label className="info-description">
-        Description
-        <textarea
-          value={description}
-          rows={3}
-          placeholder="Add a description"
-          onChange={(e) => {
-            setDescription(e.target.value);
-            setSaving('idle');
-          }}
-          onBlur={() => void save()}
-        />
-      </label>
+      {readOnly ? (
+        asset.description && <p className="info-description">{asset.description}</p>
+      ) : (
+        <label className="info-description">
+          Description
+          <textarea
+            value={description}
+            rows={3}
+            placeholder="Add a description"
+            onChange={(e) => {
+              setDescription(e.target.value);
+              setSaving('idle');
+            }}
+            onBlur={() => void save()}
+          />
+        </label>
+      )}
       {saving !== 'idle' && (
         <p className="info-saved">{saving === 'saving' ? 'Saving…' : 'Saved'}</p>
       )}
@@ -112,14 +119,17 @@ export function InfoPanel({
           />
         )}
       </dl>
-      <button
-        type="button"
-        className="secondary"
-        aria-pressed={asset.isFavorite}
-        onClick={onToggleFavorite}
-      >
-        <HeartIcon filled={asset.isFavorite} /> {asset.isFavorite ? 'Favourite' : 'Not a favourite'}
-      </button>
+      {!readOnly && (
+        <button
+          type="button"
+          className="secondary"
+          aria-pressed={asset.isFavorite}
+          onClick={onToggleFavorite}
+        >
+          <HeartIcon filled={asset.isFavorite} />{' '}
+          {asset.isFavorite ? 'Favourite' : 'Not a favourite'}
+        </button>
+      )}
     </aside>
   );
 }

@@ -24,10 +24,20 @@ interface ViewerProps {
   onNavigate: (id: string) => void;
   onClose: () => void;
   onChanged: (ids: string[], change: ViewerChange) => void;
+  /** Someone else's photos (a shared album): no favourite, no trash. */
+  readOnly?: boolean;
 }
 
 /** Full-screen view of one asset, with previous/next, zoom, video and the info panel. */
-export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: ViewerProps) {
+export function Viewer({
+  ids,
+  id,
+  view,
+  onNavigate,
+  onClose,
+  onChanged,
+  readOnly = false,
+}: ViewerProps) {
   const [asset, setAsset] = useState<Asset | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [showInfo, setShowInfo] = useState(() => window.innerWidth > 900);
@@ -96,9 +106,9 @@ export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: Viewer
       if (event.key === 'ArrowLeft' && prevId) onNavigate(prevId);
       else if (event.key === 'ArrowRight' && nextId) onNavigate(nextId);
       else if (event.key === 'Escape') onClose();
-      else if (event.key === 'f') void toggleFavorite();
+      else if (event.key === 'f' && !readOnly) void toggleFavorite();
       else if (event.key === 'i') setShowInfo((s) => !s);
-      else if (event.key === 'Delete') void moveOut();
+      else if (event.key === 'Delete' && !readOnly) void moveOut();
       else return;
       event.preventDefault();
     };
@@ -106,7 +116,7 @@ export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: Viewer
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [prevId, nextId, onNavigate, onClose, toggleFavorite, moveOut]);
+  }, [prevId, nextId, onNavigate, onClose, toggleFavorite, moveOut, readOnly]);
 
   const current = asset?.id === id ? asset : null;
   return (
@@ -126,15 +136,17 @@ export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: Viewer
           <span className="spacer" />
           {current && (
             <>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={current.isFavorite ? 'Remove from favourites' : 'Add to favourites'}
-                aria-pressed={current.isFavorite}
-                onClick={() => void toggleFavorite()}
-              >
-                <HeartIcon filled={current.isFavorite} />
-              </button>
+              {!readOnly && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={current.isFavorite ? 'Remove from favourites' : 'Add to favourites'}
+                  aria-pressed={current.isFavorite}
+                  onClick={() => void toggleFavorite()}
+                >
+                  <HeartIcon filled={current.isFavorite} />
+                </button>
+              )}
               <a
                 className="icon-button"
                 href={assets.originalUrl(current.id)}
@@ -143,14 +155,16 @@ export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: Viewer
               >
                 <DownloadIcon />
               </a>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={view === 'trash' ? 'Restore from trash' : 'Move to trash'}
-                onClick={() => void moveOut()}
-              >
-                {view === 'trash' ? <RestoreIcon /> : <TrashIcon />}
-              </button>
+              {!readOnly && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={view === 'trash' ? 'Restore from trash' : 'Move to trash'}
+                  onClick={() => void moveOut()}
+                >
+                  {view === 'trash' ? <RestoreIcon /> : <TrashIcon />}
+                </button>
+              )}
             </>
           )}
           <button
@@ -210,6 +224,7 @@ export function Viewer({ ids, id, view, onNavigate, onClose, onChanged }: Viewer
       {showInfo && current && (
         <InfoPanel
           asset={current}
+          readOnly={readOnly}
           onUpdated={setAsset}
           onToggleFavorite={() => void toggleFavorite()}
           onClose={() => {
