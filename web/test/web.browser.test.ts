@@ -272,6 +272,24 @@ describe('the web app in Chromium', () => {
       return !!img && img.complete && img.naturalWidth > 0;
     });
     await page.screenshot({ path: artifactPath('album.png') });
+    // The owner renames it, then deletes it: the photo stays in the library.
+    const inAlbum = await page
+      .locator('.justified-grid .tile')
+      .first()
+      .getAttribute('data-asset-id');
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit album' });
+    await edit.getByLabel('Title').fill('Reptiles');
+    await edit.getByLabel('Order').selectOption('asc');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.album-title', { hasText: 'Reptiles' }).waitFor();
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete album' }).click();
+    await page.getByRole('button', { name: 'Create album' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name: /Reptiles/ }).count()).toBe(0);
+    const kept = await page.request.get(`${server.url}/api/assets/${inAlbum ?? ''}`);
+    expect(kept.status()).toBe(200);
 
     // The admin creates a user with a quota.
     await page.getByRole('link', { name: 'Users' }).click();

@@ -3,13 +3,14 @@ import { describeError } from '../api/client';
 import { albums, assets, shares } from '../api/endpoints';
 import type { Album } from '../api/types';
 import { useSession } from '../auth/session';
-import { CloseIcon, LinkIcon, PlusIcon, UsersIcon } from '../layout/icons';
+import { AlbumIcon, CloseIcon, LinkIcon, PlusIcon, UsersIcon } from '../layout/icons';
 import { Link, useRouter } from '../layout/router';
 import { Shell } from '../layout/Shell';
 import { ShareDialog } from '../shares/ShareDialog';
 import { JustifiedGrid } from '../timeline/JustifiedGrid';
 import { Viewer } from '../viewer/Viewer';
 import { AddPhotosDialog } from './AddPhotosDialog';
+import { EditAlbumDialog } from './EditAlbumDialog';
 import { MembersDialog } from './MembersDialog';
 
 const roleNote = {
@@ -24,7 +25,7 @@ export function AlbumPage({ id }: { id: string }) {
   const [album, setAlbum] = useState<Album | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'share' | 'members' | 'add' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'members' | 'add' | 'edit' | null>(null);
   const [activeLinks, setActiveLinks] = useState<number | null>(null);
 
   const load = () => {
@@ -64,6 +65,15 @@ export function AlbumPage({ id }: { id: string }) {
   const remove = async (assetId: string) => {
     try {
       await albums.removeAssets(id, [assetId]);
+      load();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
+  const makeCover = async (assetId: string) => {
+    try {
+      await albums.update(id, { coverAssetId: assetId });
       load();
     } catch (err) {
       setError(describeError(err));
@@ -131,6 +141,16 @@ export function AlbumPage({ id }: { id: string }) {
                 <button
                   type="button"
                   onClick={() => {
+                    setDialog('edit');
+                  }}
+                >
+                  Edit
+                </button>
+              )}
+              {isOwner && (
+                <button
+                  type="button"
+                  onClick={() => {
                     setDialog('members');
                   }}
                 >
@@ -173,15 +193,28 @@ export function AlbumPage({ id }: { id: string }) {
             action={
               canEdit
                 ? (item) => (
-                    <button
-                      type="button"
-                      className="icon-button small tile-remove"
-                      aria-label="Remove from album"
-                      title="Remove from album"
-                      onClick={() => void remove(item.id)}
-                    >
-                      <CloseIcon />
-                    </button>
+                    <span className="tile-actions">
+                      {isOwner && item.id !== album.coverAssetId && (
+                        <button
+                          type="button"
+                          className="icon-button small"
+                          aria-label="Use as cover"
+                          title="Use as cover"
+                          onClick={() => void makeCover(item.id)}
+                        >
+                          <AlbumIcon />
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        className="icon-button small"
+                        aria-label="Remove from album"
+                        title="Remove from album"
+                        onClick={() => void remove(item.id)}
+                      >
+                        <CloseIcon />
+                      </button>
+                    </span>
                   )
                 : undefined
             }
@@ -208,6 +241,18 @@ export function AlbumPage({ id }: { id: string }) {
           onClose={() => {
             setDialog(null);
             countLinks();
+          }}
+        />
+      )}
+      {dialog === 'edit' && album && (
+        <EditAlbumDialog
+          album={album}
+          onClose={(changed) => {
+            setDialog(null);
+            if (changed) load();
+          }}
+          onDeleted={() => {
+            navigate('/albums');
           }}
         />
       )}

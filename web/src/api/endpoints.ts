@@ -82,6 +82,17 @@ export const albums = {
   list: () => api.get<AlbumSummary[]>('/api/albums'),
   create: (title: string) => api.post<AlbumSummary>('/api/albums', { title }),
   get: (id: string) => api.get<Album>(`/api/albums/${encodeURIComponent(id)}`),
+  update: (
+    id: string,
+    patch: {
+      title?: string;
+      description?: string | null;
+      coverAssetId?: string | null;
+      sortOrder?: 'asc' | 'desc';
+    },
+  ) => api.patch<Album>(`/api/albums/${encodeURIComponent(id)}`, patch),
+  /** Deletes the album only; its photos stay in the library. */
+  remove: (id: string) => api.delete<undefined>(`/api/albums/${encodeURIComponent(id)}`),
   addAssets: (id: string, ids: string[]) =>
     api.post<{ added: number }>(`/api/albums/${encodeURIComponent(id)}/assets`, { ids }),
   removeAssets: (id: string, ids: string[]) =>
