@@ -23,11 +23,26 @@ interface TileProps {
 }
 
 const retryDelaysMs = [1000, 2000, 4000, 8000, 15000];
+// A tile asks for its thumbnail only after staying mounted this long: a fast scroll passes
+// thousands of tiles whose thumbnails nobody would see, and fetching and decoding them all is
+// what makes frames late. Thumbnails already loaded once come straight from the cache.
+const thumbnailDelayMs = 150;
+const loadedThumbnails = new Set<string>();
 
 /** One thumbnail: thumbhash placeholder until the image arrives (retried while processing). */
 export const Tile = memo(function Tile(props: TileProps) {
   const [attempt, setAttempt] = useState(0);
   const [loaded, setLoaded] = useState(false);
+  const [wanted, setWanted] = useState(() => loadedThumbnails.has(props.id));
+  useEffect(() => {
+    if (wanted) return;
+    const timer = setTimeout(() => {
+      setWanted(true);
+    }, thumbnailDelayMs);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [wanted]);
   // Decoding a thumbhash costs ~0.1 ms: done a moment after mounting, so a fast scroll that
   // mounts and drops many tiles per frame does not pay for placeholders nobody sees.
   const [placeholder, setPlaceholder] = useState(() => cachedPlaceholder(props.thumbhash));
@@ -64,24 +79,27 @@ export const Tile = memo(function Tile(props: TileProps) {
         aria-label={`Open ${props.label}`}
         onClick={onClick}
       >
-        <img
-          key={attempt}
-          src={src}
-          alt=""
-          decoding="async"
-          className={loaded ? 'loaded' : undefined}
-          onLoad={() => {
-            setLoaded(true);
-          }}
-          onError={() => {
-            const delay = retryDelaysMs[attempt];
-            if (delay !== undefined) {
-              setTimeout(() => {
-                setAttempt((a) => a + 1);
-              }, delay);
-            }
-          }}
-        />
+        {wanted && (
+          <img
+            key={attempt}
+            src={src}
+            alt=""
+            decoding="async"
+            className={loaded ? 'loaded' : undefined}
+            onLoad={() => {
+              loadedThumbnails.add(props.id);
+              setLoaded(true);
+            }}
+            onError={() => {
+              const delay = retryDelaysMs[attempt];
+              if (delay !== undefined) {
+                setTimeout(() => {
+                  setAttempt((a) => a + 1);
+                }, delay);
+              }
+            }}
+          />
+        )}
       </button>
       <button
         type="button"
