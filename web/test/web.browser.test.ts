@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exiftool, type ExifDateTime } from 'exiftool-vendored';
+import { exiftool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus } from '../../server/src/test/factories.js';
@@ -13,6 +13,7 @@ import {
   launchChromium,
   recordRequests,
 } from './browser.js';
+import { dropFiles, exifFacts, month, thumbnailsLoaded } from './timeline-page.js';
 
 const photos = path.join(corpus, 'photos');
 const byInput = [
@@ -24,30 +25,6 @@ const byDrop = ['exif-samples/jpg/Pentax_K10D.jpg', 'exif-samples/jpg/Panasonic_
   (f) => path.join(photos, f),
 );
 const admin = { name: 'Ada Admin', email: 'ada@example.org', password: 'correct horse battery' };
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August'];
-
-interface Expected {
-  file: string;
-  month: string;
-  day: string;
-  time: string;
-  camera: string;
-}
-
-/** What the file's own EXIF says: the wall-clock capture time and the camera. */
-async function exifFacts(file: string): Promise<Expected> {
-  const tags = await exiftool.read(file);
-  const date = tags.DateTimeOriginal as ExifDateTime;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return {
-    file,
-    month: `${monthNames[date.month - 1] ?? ''} ${date.year}`,
-    day: `${date.day} ${monthNames[date.month - 1] ?? ''} ${date.year}`,
-    time: `${pad(date.hour)}:${pad(date.minute)}:${pad(date.second)}`,
-    camera: `${tags.Make ?? ''} ${tags.Model ?? ''}`,
-  };
-}
-
 let server: TestServer;
 let browser: Browser;
 
@@ -69,53 +46,6 @@ async function signIn(page: Page) {
   await page.getByLabel('Password').fill(admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Photos' }).waitFor();
-}
-
-/** Drops files on the page the way a file manager does: dragenter, dragover, drop. */
-async function dropFiles(page: Page, files: string[]) {
-  const payload = files.map((f) => ({
-    name: path.basename(f),
-    base64: fs.readFileSync(f).toString('base64'),
-  }));
-  await page.evaluate((list) => {
-    const transfer = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], f.name, { type: 'image/jpeg' }));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(
-        new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
-      );
-    }
-  }, payload);
-}
-
-const month = (page: Page, label: string) =>
-  page.locator('section.month').filter({ has: page.getByRole('heading', { name: label }) });
-
-async function thumbnailsLoaded(page: Page, count: number) {
-  await page
-    .waitForFunction(
-      (n) => {
-        const images = Array.from(document.querySelectorAll<HTMLImageElement>('.tile img'));
-        return images.length === n && images.every((img) => img.complete && img.naturalWidth > 0);
-      },
-      count,
-      { timeout: 45_000 },
-    )
-    .catch(async (error: unknown) => {
-      await page.screenshot({ path: artifactPath('thumbnails-failed.png') });
-      const state = await page.$$eval('.tile img', (imgs) =>
-        imgs.map((i) => [
-          (i as HTMLImageElement).src,
-          (i as HTMLImageElement).complete,
-          (i as HTMLImageElement).naturalWidth,
-        ]),
-      );
-      console.log(state, await page.locator('section.month').allTextContents());
-      throw error;
-    });
 }
 
 describe('the web app in Chromium', () => {
