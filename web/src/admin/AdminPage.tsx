@@ -5,6 +5,7 @@ import { users } from '../api/endpoints';
 import type { User } from '../api/types';
 import { Shell } from '../layout/Shell';
 import { formatBytes } from '../timeline/dates';
+import { FormError } from '../layout/FormError';
 
 const gib = 1024 ** 3;
 const quotaFromInput = (value: string): number | null =>
@@ -83,11 +84,7 @@ export function AdminPage() {
   return (
     <Shell title="Users">
       <div className="page">
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         {!list && !error && <p>Loading users…</p>}
         {list && (
           <table className="users-table">

@@ -3,6 +3,7 @@ import { describeError } from '../api/client';
 import { albums, assets, timeline } from '../api/endpoints';
 import { CheckIcon } from '../layout/icons';
 import { Dialog } from '../layout/Dialog';
+import { FormError } from '../layout/FormError';
 
 /** How many of the newest photos the picker offers (older ones: select them in the timeline). */
 const pickLimit = 600;
@@ -103,11 +104,7 @@ export function AddPhotosDialog({
           })}
         </ul>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="dialog-actions">
         <span className="spacer" />
         <button

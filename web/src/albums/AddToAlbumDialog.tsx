@@ -4,6 +4,7 @@ import { field } from '../api/form';
 import { albums } from '../api/endpoints';
 import type { AlbumSummary } from '../api/types';
 import { Dialog } from '../layout/Dialog';
+import { FormError } from '../layout/FormError';
 
 /** Picks an album (or creates one) and adds the selected assets to it. */
 export function AddToAlbumDialog({
@@ -79,11 +80,7 @@ export function AddToAlbumDialog({
         <button type="submit">Create and add</button>
       </form>
       {done && <p role="status">{done}</p>}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </Dialog>
   );
 }

@@ -12,6 +12,7 @@ import { Viewer } from '../viewer/Viewer';
 import { AddPhotosDialog } from './AddPhotosDialog';
 import { EditAlbumDialog } from './EditAlbumDialog';
 import { MembersDialog } from './MembersDialog';
+import { FormError } from '../layout/FormError';
 
 const roleNote = {
   viewer: 'you can view and download',
@@ -96,11 +97,7 @@ export function AlbumPage({ id }: { id: string }) {
         <p>
           <Link to="/albums">← All albums</Link>
         </p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         {!album && !error && <p>Loading album…</p>}
         {album && (
           <div className="album-head">

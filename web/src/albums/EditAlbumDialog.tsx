@@ -3,6 +3,7 @@ import { describeError } from '../api/client';
 import { albums } from '../api/endpoints';
 import type { Album } from '../api/types';
 import { Dialog } from '../layout/Dialog';
+import { FormError } from '../layout/FormError';
 
 /** The owner renames and describes the album, chooses its order, or deletes it (not its photos). */
 export function EditAlbumDialog({
@@ -89,11 +90,7 @@ export function EditAlbumDialog({
             <option value="asc">Oldest first</option>
           </select>
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="dialog-actions">
           <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
             Delete album

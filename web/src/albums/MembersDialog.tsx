@@ -4,6 +4,7 @@ import { field } from '../api/form';
 import { albums, users } from '../api/endpoints';
 import type { Album, AlbumMember, DirectoryUser, MemberRole } from '../api/types';
 import { Dialog } from '../layout/Dialog';
+import { FormError } from '../layout/FormError';
 
 const roleText: Record<MemberRole, string> = {
   viewer: 'Viewer (see and download)',
@@ -142,11 +143,7 @@ export function MembersDialog({
         </form>
       )}
       {status && <p role="status">{status}</p>}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
     </Dialog>
   );
 }

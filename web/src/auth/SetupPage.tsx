@@ -3,6 +3,7 @@ import { describeError } from '../api/client';
 import { field } from '../api/form';
 import { auth } from '../api/endpoints';
 import type { User } from '../api/types';
+import { FormError } from '../layout/FormError';
 
 export function SetupPage({ onDone }: { onDone: (user: User) => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -50,11 +51,7 @@ export function SetupPage({ onDone }: { onDone: (user: User) => void }) {
             required
           />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}
         </button>

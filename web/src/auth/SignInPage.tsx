@@ -3,6 +3,7 @@ import { describeError } from '../api/client';
 import { field } from '../api/form';
 import { auth } from '../api/endpoints';
 import type { User } from '../api/types';
+import { FormError } from '../layout/FormError';
 
 export function SignInPage({ onDone }: { onDone: (user: User) => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -34,11 +35,7 @@ export function SignInPage({ onDone }: { onDone: (user: User) => void }) {
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -7,6 +7,7 @@ import { formatBytes } from '../timeline/dates';
 import { PublicGrid } from './PublicGrid';
 import { PublicViewer } from './PublicViewer';
 import { downloadZip, linkApi, uploadFile, type UploadOutcome } from './publicApi';
+import { FormError } from '../layout/FormError';
 
 type GoneCode = 'LINK_EXPIRED' | 'LINK_REVOKED' | 'LINK_EXHAUSTED' | 'NOT_FOUND';
 
@@ -231,11 +232,7 @@ export function PublicPage({ linkKey }: { linkKey: string }) {
             Password
             <input name="password" type="password" autoComplete="off" required autoFocus />
           </label>
-          {state.error && (
-            <p className="form-error" role="alert">
-              {state.error}
-            </p>
-          )}
+          <FormError error={state.error} />
           <button type="submit" className="primary">
             Open
           </button>

@@ -7,6 +7,7 @@ import { Link } from '../layout/router';
 import { Shell } from '../layout/Shell';
 import { copyText } from './CopyField';
 import { editLinkForm, formatExpiry, LinkOptionsFields, linkOptionsOf } from './LinkOptionsFields';
+import { FormError } from '../layout/FormError';
 
 const statusText: Record<LinkStatus, string> = {
   active: 'Active',
@@ -95,11 +96,7 @@ export function LinksPage() {
           Links you made to albums and photos. Create one from an album page, or select photos and
           choose “Share link”.
         </p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         {message && (
           <p className="page-status" role="status">
             {message}
@@ -272,11 +269,7 @@ function EditLinkDialog({
           forAlbum={link.albumId !== null}
           original={link}
         />
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <div className="dialog-actions">
           <span className="spacer" />
           <button
@@ -315,11 +308,7 @@ function ActivityDialog({
   }, [link.id]);
   return (
     <Dialog title={`Activity of “${name}”`} onClose={onClose} wide>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       {!use && !error && <p>Loading…</p>}
       {use && (
         <>

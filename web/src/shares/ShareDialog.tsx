@@ -6,6 +6,7 @@ import { Dialog } from '../layout/Dialog';
 import { Link } from '../layout/router';
 import { CopyField } from './CopyField';
 import { formatExpiry, LinkOptionsFields, linkOptionsOf, newLinkForm } from './LinkOptionsFields';
+import { FormError } from '../layout/FormError';
 
 export type ShareTarget = { albumId: string; title: string } | { assetIds: string[] };
 
@@ -73,11 +74,7 @@ export function ShareDialog({ target, onClose }: { target: ShareTarget; onClose:
       ) : (
         <form className="share-form" onSubmit={(e) => void submit(e)}>
           <LinkOptionsFields form={form} onChange={setForm} forAlbum={forAlbum} />
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError error={error} />
           <div className="dialog-actions">
             <span className="spacer" />
             <button type="button" className="secondary" onClick={onClose}>

@@ -4,6 +4,7 @@ import { assets } from '../api/endpoints';
 import type { Asset } from '../api/types';
 import { CloseIcon, HeartIcon } from '../layout/icons';
 import { dayLabel, formatBytes, timeLabel } from '../timeline/dates';
+import { FormError } from '../layout/FormError';
 
 function exposure(asset: Asset): string | null {
   const parts = [
@@ -93,11 +94,7 @@ export function InfoPanel({
       {saving !== 'idle' && (
         <p className="info-saved">{saving === 'saving' ? 'Saving…' : 'Saved'}</p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <dl>
         <Row label="Date" value={dayLabel(asset.localDateTime.slice(0, 10))} />
         <Row label="Time" value={timeLabel(asset.localDateTime, asset.utcOffsetMinutes)} />
