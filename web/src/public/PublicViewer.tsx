@@ -1,13 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PublicAsset } from '../api/types';
-import {
-  ChevronLeftIcon,
-  ChevronRightIcon,
-  CloseIcon,
-  DownloadIcon,
-  InfoIcon,
-} from '../layout/icons';
+import { CloseIcon, DownloadIcon } from '../layout/icons';
 import { placeholderUrl } from '../timeline/thumbhash';
+import { InfoToggle, ViewerNav } from '../viewer/ViewerControls';
 import { assetLabel } from './PublicGrid';
 import type { LinkApi } from './publicApi';
 
@@ -93,17 +88,12 @@ export function PublicViewer({
             </a>
           )}
           {meta && (
-            <button
-              type="button"
-              className="icon-button"
-              aria-label={showInfo ? 'Hide info' : 'Show info'}
-              aria-pressed={showInfo}
-              onClick={() => {
+            <InfoToggle
+              shown={showInfo}
+              onToggle={() => {
                 setShowInfo(!showInfo);
               }}
-            >
-              <InfoIcon />
-            </button>
+            />
           )}
         </div>
         <div className="viewer-media">
@@ -139,30 +129,22 @@ export function PublicViewer({
             />
           )}
         </div>
-        {hasPrev && (
-          <button
-            type="button"
-            className="viewer-nav prev"
-            aria-label="Previous photo"
-            onClick={() => {
-              onNavigate(index - 1);
-            }}
-          >
-            <ChevronLeftIcon />
-          </button>
-        )}
-        {hasNext && (
-          <button
-            type="button"
-            className="viewer-nav next"
-            aria-label="Next photo"
-            onClick={() => {
-              onNavigate(index + 1);
-            }}
-          >
-            <ChevronRightIcon />
-          </button>
-        )}
+        <ViewerNav
+          onPrevious={
+            hasPrev
+              ? () => {
+                  onNavigate(index - 1);
+                }
+              : null
+          }
+          onNext={
+            hasNext
+              ? () => {
+                  onNavigate(index + 1);
+                }
+              : null
+          }
+        />
       </div>
       {showInfo && meta && (
         <aside className="info-panel" aria-label="Info">

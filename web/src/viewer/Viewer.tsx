@@ -2,18 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/client';
 import { assets } from '../api/endpoints';
 import type { Asset, View } from '../api/types';
-import {
-  ChevronLeftIcon,
-  ChevronRightIcon,
-  CloseIcon,
-  DownloadIcon,
-  HeartIcon,
-  InfoIcon,
-  RestoreIcon,
-  TrashIcon,
-} from '../layout/icons';
+import { CloseIcon, DownloadIcon, HeartIcon, RestoreIcon, TrashIcon } from '../layout/icons';
 import { InfoPanel } from './InfoPanel';
 import { Media } from './Media';
+import { InfoToggle, ViewerNav } from './ViewerControls';
 
 export type ViewerChange = 'remove' | { favorite: boolean } | 'none';
 
@@ -167,17 +159,12 @@ export function Viewer({
               )}
             </>
           )}
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={showInfo ? 'Hide info' : 'Show info'}
-            aria-pressed={showInfo}
-            onClick={() => {
+          <InfoToggle
+            shown={showInfo}
+            onToggle={() => {
               setShowInfo(!showInfo);
             }}
-          >
-            <InfoIcon />
-          </button>
+          />
         </div>
         {error && (
           <p className="viewer-error" role="alert">
@@ -196,30 +183,22 @@ export function Viewer({
         ) : (
           !error && <p className="viewer-loading">Loading…</p>
         )}
-        {prevId && (
-          <button
-            type="button"
-            className="viewer-nav prev"
-            aria-label="Previous photo"
-            onClick={() => {
-              onNavigate(prevId);
-            }}
-          >
-            <ChevronLeftIcon />
-          </button>
-        )}
-        {nextId && (
-          <button
-            type="button"
-            className="viewer-nav next"
-            aria-label="Next photo"
-            onClick={() => {
-              onNavigate(nextId);
-            }}
-          >
-            <ChevronRightIcon />
-          </button>
-        )}
+        <ViewerNav
+          onPrevious={
+            prevId
+              ? () => {
+                  onNavigate(prevId);
+                }
+              : null
+          }
+          onNext={
+            nextId
+              ? () => {
+                  onNavigate(nextId);
+                }
+              : null
+          }
+        />
       </div>
       {showInfo && current && (
         <InfoPanel
