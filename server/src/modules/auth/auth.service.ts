@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Config } from '../../config.js';
 import { DomainError, notFound } from '../../errors.js';
@@ -11,8 +11,8 @@ import {
   type UsersService,
 } from '../users/users.service.js';
 import type { AuthRepo } from './auth.repo.js';
+import { sha256 } from '../../hash.js';
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 const newSecret = (prefix: string): string => prefix + randomBytes(32).toString('base64url');
 
 // A real hash to compare against when the email is unknown, so timing does not reveal accounts.

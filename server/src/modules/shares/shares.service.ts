@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
 import type { AccessService, Actor } from '../../access/access.service.js';
 import type { Config } from '../../config.js';
@@ -7,8 +7,7 @@ import { DomainError, notFound } from '../../errors.js';
 import type { Updateable } from 'kysely';
 import type { SharesRepo } from './shares.repo.js';
 import { toLinkView, type ShareLinkView } from './shares.views.js';
-
-export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+import { sha256 } from '../../hash.js';
 
 /** 'never' (the explicit choice of no expiry) or an ISO date; undefined keeps the default. */
 export type ExpiryInput = string;

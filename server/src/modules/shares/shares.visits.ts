@@ -15,7 +15,7 @@ import type { AlbumsService } from '../albums/albums.service.js';
 import type { AssetFileKind, AssetsService, LinkViewer } from '../assets/assets.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { SharesRepo } from './shares.repo.js';
-import { sha256 } from './shares.service.js';
+import { sha256 } from '../../hash.js';
 import { toGrant, toPublicAsset, type PublicAsset } from './shares.views.js';
 
 /** How long a visitor's pass (the cookie after a password or a counted view) is honoured. */
