@@ -70,7 +70,7 @@ describe('a resumable upload', () => {
     );
     await page.getByTestId('upload-input').setInputFiles(file);
     await firstChunkStored;
-    await expect.poll(() => cut).toBe(true);
+    await expect.poll(() => cut, { timeout: 20_000 }).toBe(true);
     await page.getByRole('region', { name: 'Uploads' }).getByText(/MB \//).waitFor();
     await page.screenshot({ path: artifactPath('upload-progress.png') });
     await page.close();

@@ -25,7 +25,8 @@ function isQueueName(name: string): name is QueueName {
 export class EmbeddedJobQueue implements JobQueue {
   private running = false;
   private workers: Promise<void>[] = [];
-  private readonly waiters = new Set<() => void>();
+  /** Idle workers by queue: new work wakes one worker of its queue, not every worker. */
+  private readonly waiters = new Map<QueueName, Set<() => void>>();
   private onGiveUp: GiveUpHandler | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
 
@@ -37,7 +38,7 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db?: Db): Promise<void> {
     await this.repo.insert(queue, JSON.stringify(payload), maxAttempts, db);
-    this.wakeAll();
+    this.wakeOne(queue);
   }
 
   enqueueHeld<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db: Db): Promise<number> {
@@ -46,7 +47,7 @@ export class EmbeddedJobQueue implements JobQueue {
 
   async release(jobId: number): Promise<void> {
     await this.repo.release(jobId);
-    this.wakeAll();
+    for (const queue of queueNames) this.wakeOne(queue);
   }
 
   async start(handlers: JobHandlers, onGiveUp?: GiveUpHandler): Promise<void> {
@@ -84,7 +85,7 @@ export class EmbeddedJobQueue implements JobQueue {
       try {
         const job = await this.repo.claim([queue]);
         if (job) await this.process(handlers, job);
-        else await this.idle();
+        else await this.idle(queue);
       } catch (error) {
         // The database itself failed (not a job): keep the worker alive and try again shortly.
         this.log.error({ err: error }, 'job worker could not reach the queue');
@@ -115,19 +116,26 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+  }
+
+  private wakeOne(queue: QueueName): void {
+    const [wake] = this.waiters.get(queue) ?? [];
+    wake?.();
   }
 
   /** Waits for new work: an enqueue in this process, or the poll interval for other processes. */
-  private idle(): Promise<void> {
+  private idle(queue: QueueName): Promise<void> {
+    const set = this.waiters.get(queue) ?? new Set<() => void>();
+    this.waiters.set(queue, set);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.waiters.delete(done);
+        set.delete(done);
         resolve();
       };
       const timer = setTimeout(done, idlePollMs);
-      this.waiters.add(done);
+      set.add(done);
     });
   }
 

@@ -22,6 +22,7 @@ export async function appendToFile(
   offset: number,
   limit: { bytes: number; error: () => Error },
   signal: AbortSignal,
+  idleMs = 60_000,
 ): Promise<AppendOutcome> {
   await fsp.truncate(file, offset);
   const out = fs.createWriteStream(file, {
@@ -35,12 +36,27 @@ export async function appendToFile(
   });
   const failure = await new Promise<Error | undefined>((resolve) => {
     let received = 0;
+    // A connection that died silently (no FIN: Wi-Fi gone, a NAT forgetting it) sends nothing
+    // more; without this the request, and the upload's lock, would wait for ever.
+    let lastActivity = Date.now();
+    const idle = setInterval(
+      () => {
+        if (Date.now() - lastActivity > idleMs) {
+          stop(new Error(`no bytes arrived for ${String(idleMs / 1000)} s`));
+        }
+      },
+      Math.min(idleMs, 5000),
+    );
     const onData = (chunk: Buffer) => {
+      lastActivity = Date.now();
       received += chunk.length;
       if (received > limit.bytes) stop(limit.error());
       else if (!out.write(chunk)) source.pause();
     };
-    const onDrain = () => source.resume();
+    const onDrain = () => {
+      lastActivity = Date.now();
+      source.resume();
+    };
     const onEnd = () => {
       stop();
     };
@@ -54,6 +70,7 @@ export async function appendToFile(
       stop(new Error('the upload was taken over by another request'));
     };
     function stop(error?: Error) {
+      clearInterval(idle);
       source.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError);
       out.off('drain', onDrain).off('error', onError);
       signal.removeEventListener('abort', onAbort);
@@ -61,11 +78,11 @@ export async function appendToFile(
       resolve(error);
     }
     if (source.readableEnded) {
-      resolve(undefined);
+      stop();
       return;
     }
     if (source.destroyed || signal.aborted) {
-      resolve(new Error('the connection closed before the end of the body'));
+      stop(new Error('the connection closed before the end of the body'));
       return;
     }
     source.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError);
