@@ -18,6 +18,7 @@ import { assetsRoutes } from './modules/assets/assets.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { sharesPublicRoutes } from './modules/shares/shares.public.routes.js';
+import { takeoutRoutes } from './modules/takeout/takeout.routes.js';
 import { sharesRoutes } from './modules/shares/shares.routes.js';
 import { timelineRoutes } from './modules/timeline/timeline.routes.js';
 import { uploadsRoutes } from './modules/uploads/uploads.routes.js';
@@ -98,6 +99,7 @@ export async function buildApp(
   jobsRoutes(api, ctx);
   await uploadsRoutes(api, ctx);
   sharesRoutes(api, ctx);
+  takeoutRoutes(api, ctx);
   await sharesPublicRoutes(api, ctx);
   await registerWebApp(app);
   await app.ready();

@@ -30,6 +30,9 @@ import { StrippedOriginals } from './modules/assets/assets.stripped.js';
 import { SharesRepo } from './modules/shares/shares.repo.js';
 import { SharesService } from './modules/shares/shares.service.js';
 import { ShareVisitsService } from './modules/shares/shares.visits.js';
+import { TakeoutRepo } from './modules/takeout/takeout.repo.js';
+import { TakeoutRunner } from './modules/takeout/takeout.runner.js';
+import { TakeoutService } from './modules/takeout/takeout.service.js';
 
 /** Everything the routes and workers use, built once from the configuration. */
 export interface AppContext {
@@ -46,6 +49,7 @@ export interface AppContext {
   albums: AlbumsService;
   shares: SharesService;
   shareVisits: ShareVisitsService;
+  takeout: TakeoutService;
   /** Starts background work: recovery of interrupted uploads, then the job workers. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -82,11 +86,23 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const shares = new SharesService(sharesRepo, access, config);
   const shareVisits = new ShareVisitsService(sharesRepo, access, assets, albums, auth, config);
 
+  const takeoutRepo = new TakeoutRepo(db);
+  const partsDir = path.join(config.dataDir, 'takeout');
+  const takeoutRunner = new TakeoutRunner(takeoutRepo, assets, albums, {
+    partsDir,
+    tmpDir: path.join(config.dataDir, 'tmp', 'takeout'),
+  });
+  const takeout = new TakeoutService(takeoutRepo, access, jobs, takeoutRunner, { partsDir });
+
   const uploads = new UploadsService(
     new UploadsRepo(db),
     users,
     assets,
-    { dir: path.join(config.dataDir, 'tmp', 'resumable'), maxUploadBytes: config.maxUploadBytes },
+    takeout,
+    {
+      dir: path.join(config.dataDir, 'tmp', 'resumable'),
+      maxUploadBytes: config.maxUploadBytes,
+    },
     log,
   );
 
@@ -107,11 +123,16 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     albums,
     shares,
     shareVisits,
+    takeout,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
       await auth.purgeExpiredSessions();
       await uploads.startPurging();
-      await jobs.start(processor.handlers(), processor.gaveUp);
+      await jobs.start({ ...processor.handlers(), ...takeout.handlers() }, async (...args) => {
+        await processor.gaveUp(...args);
+        await takeout.gaveUp(...args);
+      });
+      await takeout.resumeInterrupted();
       if (config.trashDays > 0) {
         stopTrashExpiry = runPeriodically(
           'trash-expiry',
@@ -134,6 +155,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       await stopTrashExpiry();
       await stopLinkLogExpiry();
       uploads.stopPurging();
+      takeoutRunner.stop();
       await jobs.stop();
       await database.close();
       await closeMedia();

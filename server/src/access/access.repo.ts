@@ -107,4 +107,13 @@ export class AccessRepo {
       .executeTakeFirst();
     return row?.owner_id ?? null;
   }
+
+  async takeoutImportOwner(importId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('takeout_imports')
+      .select('owner_id')
+      .where('id', '=', importId)
+      .executeTakeFirst();
+    return row?.owner_id ?? null;
+  }
 }

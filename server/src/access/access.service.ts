@@ -106,6 +106,11 @@ export class AccessService {
     if ((await this.repo.shareLinkOwner(linkId)) !== actor.userId) throw notFound('Share link');
   }
 
+  /** An import, its progress and its report are their owner's alone. */
+  async requireTakeoutImport(actor: Actor, importId: string): Promise<void> {
+    if ((await this.repo.takeoutImportOwner(importId)) !== actor.userId) throw notFound('Import');
+  }
+
   /**
    * Whether the link may be used at all, checked on every request: revoked, expired, exhausted
    * (a new view, or content for a visitor without one of its views), then the password.

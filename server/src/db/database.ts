@@ -9,6 +9,7 @@ import * as timelineIndex from './migrations/0002_timeline_covering_index.js';
 import * as resumableUploads from './migrations/0003_resumable_uploads.js';
 import * as albums from './migrations/0004_albums.js';
 import * as sharing from './migrations/0005_sharing.js';
+import * as takeout from './migrations/0006_takeout.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0003_resumable_uploads': resumableUploads,
   '0004_albums': albums,
   '0005_sharing': sharing,
+  '0006_takeout': takeout,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

@@ -80,6 +80,11 @@ export interface AssetsTable {
   has_thumbnail: number;
   /** Set when a visitor uploaded it through a share link of the owner. */
   uploaded_via_link_id: Generated<string | null>;
+  /** A live photo's motion part (blobKeys.motion), when it has one. */
+  motion_file_size: Generated<number | null>;
+  motion_mime_type: Generated<string | null>;
+  /** 'takeout-json' when an import's sidecar gave the place (EXIF then never overrides it). */
+  location_source: Generated<string | null>;
 }
 
 /** Per owner, month and category: how many assets the timeline shows. Kept by the assets repo. */
@@ -121,9 +126,11 @@ export interface ResumableUploadsTable {
   locked_at: number | null;
   /** Set once the finished file was ingested; the row is then kept only to answer HEAD. */
   asset_id: string | null;
-  asset_status: 'created' | 'duplicate' | null;
+  asset_status: 'created' | 'duplicate' | 'takeout-part' | null;
   created_at: number;
   expires_at: number;
+  /** A part of this Google Takeout import: finished, it joins the import instead of the library. */
+  takeout_import_id: Generated<string | null>;
 }
 
 export interface AlbumsTable {
@@ -201,6 +208,66 @@ export interface ShareLinkEventsTable {
   asset_id: string | null;
 }
 
+export type TakeoutImportStatus =
+  'uploading' | 'queued' | 'indexing' | 'matching' | 'importing' | 'done' | 'failed' | 'cancelled';
+
+export interface TakeoutImportsTable {
+  id: string;
+  owner_id: string;
+  status: TakeoutImportStatus;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** An uploaded archive part; its bytes are in `<dataDir>/takeout/<import>/<part>` until the end. */
+export interface TakeoutPartsTable {
+  id: string;
+  import_id: string;
+  file_name: string;
+  size: number;
+  status: 'uploaded' | 'indexed' | 'failed';
+  format: string | null;
+  error: string | null;
+  created_at: number;
+}
+
+export type TakeoutEntryRole = 'media' | 'sidecar' | 'album-meta' | 'ignored' | 'refused';
+export type TakeoutOutcome =
+  'imported' | 'duplicate' | 'motion' | 'skipped' | 'failed' | 'ignored' | 'refused';
+
+/** One entry of one part: what the index phase saw, the match found and the import did. */
+export interface TakeoutEntriesTable {
+  id: Generated<number>;
+  import_id: string;
+  part_id: string;
+  entry_index: number;
+  path: string;
+  folder: string;
+  name: string;
+  size: number;
+  role: TakeoutEntryRole;
+  /** For sidecars and album metadata: the parsed JSON (takeout.sidecar.ts's Sidecar). */
+  sidecar: string | null;
+  sidecar_entry_id: number | null;
+  match_how: string | null;
+  /** For a live photo's motion file: the entry of its still. */
+  motion_of_entry_id: number | null;
+  outcome: TakeoutOutcome | null;
+  detail: string | null;
+  asset_id: string | null;
+}
+
+export interface TakeoutAlbumsTable {
+  import_id: string;
+  folder: string;
+  title: string;
+  description: string | null;
+  album_id: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -217,6 +284,10 @@ export interface Database {
   share_link_assets: ShareLinkAssetsTable;
   share_link_passes: ShareLinkPassesTable;
   share_link_events: ShareLinkEventsTable;
+  takeout_imports: TakeoutImportsTable;
+  takeout_parts: TakeoutPartsTable;
+  takeout_entries: TakeoutEntriesTable;
+  takeout_albums: TakeoutAlbumsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -227,3 +298,7 @@ export type JobRow = Selectable<JobsTable>;
 export type ResumableUploadRow = Selectable<ResumableUploadsTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type ShareLinkEventRow = Selectable<ShareLinkEventsTable>;
+export type TakeoutImportRow = Selectable<TakeoutImportsTable>;
+export type TakeoutPartRow = Selectable<TakeoutPartsTable>;
+export type TakeoutEntryRow = Selectable<TakeoutEntriesTable>;
+export type NewTakeoutEntry = Insertable<TakeoutEntriesTable>;

@@ -38,6 +38,7 @@ describe.each(dialects)('the embedded job queue on %s', (dialect) => {
     metadata,
     thumbnails: () => Promise.resolve(),
     'delete-files': () => Promise.resolve(),
+    'takeout-import': () => Promise.resolve(),
   });
 
   const until = async (check: () => Promise<boolean>) => {

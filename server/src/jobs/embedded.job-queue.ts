@@ -147,6 +147,8 @@ export class EmbeddedJobQueue implements JobQueue {
         return handlers.thumbnails(JSON.parse(payload) as JobPayloads['thumbnails']);
       case 'delete-files':
         return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
+      case 'takeout-import':
+        return handlers['takeout-import'](JSON.parse(payload) as JobPayloads['takeout-import']);
     }
   }
 

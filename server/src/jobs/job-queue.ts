@@ -5,9 +5,15 @@ export interface JobPayloads {
   metadata: { assetId: string };
   thumbnails: { assetId: string };
   'delete-files': { keys: string[] };
+  'takeout-import': { importId: string };
 }
 export type QueueName = keyof JobPayloads;
-export const queueNames: readonly QueueName[] = ['metadata', 'thumbnails', 'delete-files'];
+export const queueNames: readonly QueueName[] = [
+  'metadata',
+  'thumbnails',
+  'delete-files',
+  'takeout-import',
+];
 
 export type JobHandlers = { [Q in QueueName]: (payload: JobPayloads[Q]) => Promise<void> };
 

@@ -32,4 +32,6 @@ export const blobKeys = {
   fullsize: (ownerId: string, assetId: string) => `fullsize/${ownerId}/${assetId}.jpg`,
   /** The original without location, camera and personal metadata, for share links. */
   stripped: (ownerId: string, assetId: string) => `stripped/${ownerId}/${assetId}`,
+  /** A live photo's video part (an iPhone's MOV beside its still, a Pixel's .MP file). */
+  motion: (ownerId: string, assetId: string) => `motion/${ownerId}/${assetId}`,
 };

@@ -14,7 +14,7 @@ import type { FullSizeRenditions } from './assets.fullsize.js';
 import type { AssetsRepo } from './assets.repo.js';
 import type { StrippedOriginals } from './assets.stripped.js';
 
-export type AssetFileKind = 'original' | 'thumbnail' | 'preview' | 'fullsize';
+export type AssetFileKind = 'original' | 'thumbnail' | 'preview' | 'fullsize' | 'motion';
 
 /** A visitor of a share link: what the link allows, and what their cookie proves. */
 export interface LinkViewer {
@@ -98,6 +98,10 @@ export class AssetFiles {
         `The ${kind} of this asset is not ready${asset.status === 'unreadable' ? `: ${asset.error ?? 'unreadable'}` : ' yet'}`,
       );
     }
+    if (kind === 'motion' && (asset.motion_file_size === null || isLink(viewer))) {
+      // A link shows no motion part: its video would carry the metadata that links strip.
+      throw notFound('The motion part of this asset');
+    }
     const original = blobKeys.original(asset.owner_id, asset.id);
     let key: string;
     if (kind === 'fullsize') {
@@ -110,9 +114,11 @@ export class AssetFiles {
     const wanted = range?.(size);
     const contentType = isOriginal
       ? asset.mime_type
-      : key.endsWith('.webp')
-        ? 'image/webp'
-        : 'image/jpeg';
+      : kind === 'motion'
+        ? (asset.motion_mime_type ?? 'video/mp4')
+        : key.endsWith('.webp')
+          ? 'image/webp'
+          : 'image/jpeg';
     return {
       asset,
       contentType,

@@ -23,10 +23,16 @@ export const probeOf = (a: AssetRow): MediaProbe => ({
 
 /** The asset columns that extracted metadata fills; dates only when the file had a better one. */
 export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpdate {
+  const keepPlace = asset.location_source === 'takeout-json';
   const changes: AssetUpdate = {
-    latitude: m.latitude,
-    longitude: m.longitude,
-    altitude: m.altitude,
+    ...(keepPlace
+      ? {}
+      : {
+          latitude: m.latitude,
+          longitude: m.longitude,
+          altitude: m.altitude,
+          location_source: m.latitude === null ? null : 'exif',
+        }),
     width: m.width,
     height: m.height,
     orientation: m.orientation,
@@ -40,7 +46,9 @@ export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpd
     duration_seconds: m.durationSeconds,
     description: asset.description ?? m.description,
   };
-  if (m.takenAt && asset.date_source !== 'user') {
+  if (asset.date_source === 'takeout-json') {
+    Object.assign(changes, localTimeOfImportedInstant(asset.taken_at, m));
+  } else if (m.takenAt && asset.date_source !== 'user') {
     const local = m.localDateTime ?? localDateTimeOf(m.takenAt, m.utcOffsetMinutes);
     Object.assign(changes, {
       taken_at: m.takenAt.getTime(),
@@ -53,6 +61,28 @@ export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpd
   return changes;
 }
 
+const fromCamera = new Set(['exif', 'quicktime', 'xmp']);
+const quarterHour = 15;
+
+/**
+ * An import gave the capture instant (Google's sidecar): the camera's clock only tells the local
+ * time there. With an EXIF offset, the instant is shown at that offset; with a wall clock alone,
+ * the offset is its distance from the instant, when that is a plausible time zone.
+ */
+function localTimeOfImportedInstant(instant: number, m: ExtractedMetadata): AssetUpdate {
+  if (!m.takenAt || !fromCamera.has(m.dateSource)) return {};
+  let offset = m.utcOffsetMinutes;
+  let local = localDateTimeOf(new Date(instant), offset);
+  if (offset === null) {
+    const minutes = (m.takenAt.getTime() - instant) / 60_000;
+    offset = Math.round(minutes / quarterHour) * quarterHour;
+    if (Math.abs(offset) > 14 * 60) return {};
+    // The camera's own wall clock, as it wrote it (the instant may differ by seconds).
+    local = m.localDateTime ?? localDateTimeOf(new Date(instant), offset);
+  }
+  return { local_date_time: local, utc_offset_minutes: offset, bucket: bucketOf(local) };
+}
+
 /** The background steps of an upload: metadata, then thumbnails; and file removal after deletes. */
 export class AssetsProcessor {
   constructor(
@@ -63,7 +93,7 @@ export class AssetsProcessor {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  handlers(): JobHandlers {
+  handlers(): Pick<JobHandlers, 'metadata' | 'thumbnails' | 'delete-files'> {
     return {
       metadata: ({ assetId }) => this.extract(assetId),
       thumbnails: ({ assetId }) => this.thumbnails(assetId),

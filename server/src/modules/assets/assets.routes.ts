@@ -189,4 +189,8 @@ export function assetsRoutes(app: ZodApp, ctx: AppContext): void {
     'fullsize',
     'Every pixel, in a format browsers draw: the original for JPEG, PNG, WebP, GIF and AVIF; for HEIC, RAW and TIFF a JPEG made on first request (up to 8192 px a side).',
   );
+  fileRoute(
+    'motion',
+    'A live photo’s video part, as imported (Range supported); 404 when the asset has none.',
+  );
 }

@@ -11,7 +11,8 @@ import type { JobQueue } from '../../jobs/job-queue.js';
 import { sniffFile } from '../../media/index.js';
 import { blobKeys, type BlobStore, type ByteRange } from '../../storage/blob-store.js';
 import type { UsersService } from '../users/users.service.js';
-import { bucketOf, instantOfLocal, localDateTimeOf } from './asset-dates.js';
+import { bucketOf, instantOfLocal } from './asset-dates.js';
+import { importedColumns, initialDate, type ImportedFacts } from './assets.imported.js';
 import {
   moveToTempFile,
   receiveToTempFile,
@@ -32,6 +33,8 @@ import { toAssetView, type AssetView } from './assets.view.js';
 
 export interface UploadInfo {
   filename: string;
+  /** What an import knows beyond the bytes (see assets.imported.ts). */
+  facts?: ImportedFacts;
   /** The share link a visitor uploaded through, into its owner's library. */
   viaLinkId?: string;
   fileCreatedAt?: Date;
@@ -104,7 +107,7 @@ export class AssetsService {
   }
 
   private async sizeLimit(actor: Actor): Promise<UploadLimit> {
-    return uploadLimit(await this.users.usage(actor.userId), this.options.maxUploadBytes);
+    return uploadLimit(await this.users.quotaUsage(actor.userId), this.options.maxUploadBytes);
   }
 
   private async ingest(
@@ -127,7 +130,6 @@ export class AssetsService {
 
       const now = Date.now();
       const fileTime = info.fileCreatedAt ?? info.fileModifiedAt;
-      const localDateTime = localDateTimeOf(fileTime ?? new Date(now), null);
       let jobId = 0;
       try {
         await this.repo.insert(
@@ -144,12 +146,8 @@ export class AssetsService {
             file_created_at: info.fileCreatedAt?.getTime() ?? null,
             file_modified_at: info.fileModifiedAt?.getTime() ?? null,
             uploaded_at: now,
-            taken_at: fileTime?.getTime() ?? now,
-            local_date_time: localDateTime,
-            date_source: fileTime ? 'file-time' : 'upload-time',
-            bucket: bucketOf(localDateTime),
-            visibility: 'timeline',
-            is_favorite: 0,
+            ...initialDate(info.facts, fileTime, now),
+            ...importedColumns(info.facts, now),
             has_thumbnail: 0,
             uploaded_via_link_id: info.viaLinkId ?? null,
           },
@@ -169,6 +167,24 @@ export class AssetsService {
       return { id, status: 'created' };
     } finally {
       await fsp.rm(received.path, { force: true });
+    }
+  }
+
+  /** Gives an asset its live-photo video part from a finished file, which is moved or removed. */
+  async attachMotion(actor: Actor, id: string, filePath: string): Promise<'attached' | 'already'> {
+    try {
+      const asset = await this.load(actor, id, 'update');
+      if (asset.motion_file_size !== null) return 'already';
+      const probe = await sniffFile(filePath);
+      if (probe?.type !== 'video') {
+        throw new DomainError('UNSUPPORTED_MEDIA', 'The motion part is not a video');
+      }
+      const { size } = await fsp.stat(filePath);
+      await this.blobs.putFile(blobKeys.motion(asset.owner_id, id), filePath);
+      await this.repo.update([id], { motion_file_size: size, motion_mime_type: probe.mimeType });
+      return 'attached';
+    } finally {
+      await fsp.rm(filePath, { force: true });
     }
   }
 
@@ -281,6 +297,7 @@ export class AssetsService {
             blobKeys.preview(a.owner_id, a.id),
             blobKeys.fullsize(a.owner_id, a.id),
             blobKeys.stripped(a.owner_id, a.id),
+            blobKeys.motion(a.owner_id, a.id),
           ]
         : [],
     );

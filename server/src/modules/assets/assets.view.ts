@@ -22,6 +22,10 @@ export const assetSchema = z.object({
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
   altitude: z.number().nullable(),
+  locationSource: z
+    .string()
+    .nullable()
+    .describe("'takeout-json' when a Google Takeout sidecar gave the place, 'exif' from the file"),
   width: z.number().nullable(),
   height: z.number().nullable(),
   orientation: z.number().nullable(),
@@ -37,6 +41,8 @@ export const assetSchema = z.object({
   isFavorite: z.boolean(),
   isArchived: z.boolean(),
   isTrashed: z.boolean(),
+  isLocked: z.boolean().describe('In the locked folder: kept, not shown in the timeline'),
+  hasMotion: z.boolean().describe('A live photo: its video part is at /api/assets/:id/motion'),
   trashedAt: z.string().nullable(),
   thumbhash: z.string().nullable(),
   hasThumbnail: z.boolean(),
@@ -67,6 +73,7 @@ export function toAssetView(a: AssetRow): AssetView {
     latitude: a.latitude,
     longitude: a.longitude,
     altitude: a.altitude,
+    locationSource: a.location_source ?? (a.latitude === null ? null : 'exif'),
     width: a.width,
     height: a.height,
     orientation: a.orientation,
@@ -82,6 +89,8 @@ export function toAssetView(a: AssetRow): AssetView {
     isFavorite: a.is_favorite === 1,
     isArchived: a.visibility === 'archive',
     isTrashed: a.trashed_at !== null,
+    isLocked: a.visibility === 'locked',
+    hasMotion: a.motion_file_size !== null,
     trashedAt: iso(a.trashed_at),
     thumbhash: a.thumbhash,
     hasThumbnail: a.has_thumbnail === 1,

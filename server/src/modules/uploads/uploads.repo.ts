@@ -98,7 +98,7 @@ export class UploadsRepo {
   async finish(
     id: string,
     token: string,
-    asset: { id: string; status: 'created' | 'duplicate' },
+    asset: { id: string; status: 'created' | 'duplicate' | 'takeout-part' },
     expiresAt: number,
   ): Promise<void> {
     await this.db

@@ -5,11 +5,12 @@ import type { Readable } from 'node:stream';
 import type { Actor } from '../../access/access.service.js';
 import type { ResumableUploadRow } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
-import type { AssetsService, UploadInfo } from '../assets/assets.service.js';
+import type { AssetsService } from '../assets/assets.service.js';
+import type { TakeoutPartSink } from '../takeout/takeout.service.js';
 import type { UsersService } from '../users/users.service.js';
 import { appendToFile } from './uploads.append.js';
 import type { UploadsRepo } from './uploads.repo.js';
-import { offsetMismatch, stateOf, type UploadState } from './uploads.state.js';
+import { offsetMismatch, stateOf, type ResumableInfo, type UploadState } from './uploads.state.js';
 
 const expiryMs = 24 * 3600_000;
 // A writer refreshes its lock every `heartbeatMs`; one not refreshed for `lockStaleMs` belongs
@@ -32,6 +33,7 @@ export class UploadsService {
     private readonly repo: UploadsRepo,
     private readonly users: UsersService,
     private readonly assets: AssetsService,
+    private readonly takeoutParts: TakeoutPartSink,
     private readonly options: { dir: string; maxUploadBytes: number },
     private readonly log: Log,
   ) {}
@@ -44,7 +46,7 @@ export class UploadsService {
   async create(
     actor: Actor,
     length: number,
-    info: UploadInfo,
+    info: ResumableInfo,
     body?: { source: Readable; contentLength?: number },
   ): Promise<UploadState> {
     if (length === 0) throw new DomainError('UNSUPPORTED_MEDIA', 'The file is empty');
@@ -55,8 +57,10 @@ export class UploadsService {
       );
     }
     const now = Date.now();
-    const { usedBytes, quotaBytes } = await this.users.usage(actor.userId);
-    if (quotaBytes !== null) {
+    // A Takeout part is not kept: its photos count against the quota as they are imported.
+    if (info.takeoutImportId) await this.takeoutParts.requireOpen(actor, info.takeoutImportId);
+    const { usedBytes, quotaBytes } = await this.users.quotaUsage(actor.userId);
+    if (quotaBytes !== null && !info.takeoutImportId) {
       const reservedBytes = await this.repo.reservedBytes(actor.userId, now);
       if (usedBytes + reservedBytes + length > quotaBytes) {
         throw new DomainError(
@@ -81,6 +85,7 @@ export class UploadsService {
       asset_status: null,
       created_at: now,
       expires_at: now + expiryMs,
+      takeout_import_id: info.takeoutImportId ?? null,
     });
     // The row exists before its file, so a file without a row is always an orphan (see purge).
     await fsp.mkdir(this.options.dir, { recursive: true });
@@ -174,7 +179,18 @@ export class UploadsService {
       }
       let asset: UploadState['asset'];
       try {
-        asset = await this.assets.ingestFile(actor, file, state.info);
+        const { takeoutImportId } = state.info;
+        asset = takeoutImportId
+          ? {
+              id: await this.takeoutParts.addPart(
+                actor,
+                takeoutImportId,
+                file,
+                state.info.filename,
+              ),
+              status: 'takeout-part',
+            }
+          : await this.assets.ingestFile(actor, file, state.info);
       } catch (error) {
         await this.remove(id);
         throw error;

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../errors.js';
 import { optionalDate } from '../../http/multipart.js';
-import type { UploadInfo } from '../assets/assets.service.js';
-import type { UploadState } from './uploads.state.js';
+import type { ResumableInfo, UploadState } from './uploads.state.js';
 
 /** The tus 1.0.0 headers: reading them from a request, writing an upload's state to a reply. */
 export const tusVersion = '1.0.0';
@@ -52,7 +51,7 @@ export function byteCount(request: FastifyRequest, name: string, required = fals
 }
 
 /** Upload-Metadata: comma-separated `key base64value` pairs (the value may be absent). */
-export function uploadInfoOf(request: FastifyRequest): UploadInfo {
+export function uploadInfoOf(request: FastifyRequest): ResumableInfo {
   const header = request.headers['upload-metadata'];
   const fields: Record<string, string> = {};
   for (const pair of (typeof header === 'string' ? header : '').split(',')) {
@@ -70,10 +69,12 @@ export function uploadInfoOf(request: FastifyRequest): UploadInfo {
   if (filename.length > 1024) {
     throw new DomainError('VALIDATION_FAILED', 'The filename is longer than 1024 characters');
   }
+  const takeoutImportId = fields.takeoutImportId?.trim();
   return {
     filename,
     fileCreatedAt: optionalDate(fields, 'fileCreatedAt'),
     fileModifiedAt: optionalDate(fields, 'fileModifiedAt'),
+    ...(takeoutImportId ? { takeoutImportId } : {}),
   };
 }
 
@@ -91,6 +92,8 @@ export function withState(
     const metadata = [`filename ${base64(filename)}`];
     if (fileCreatedAt) metadata.push(`fileCreatedAt ${base64(fileCreatedAt.toISOString())}`);
     if (fileModifiedAt) metadata.push(`fileModifiedAt ${base64(fileModifiedAt.toISOString())}`);
+    const { takeoutImportId } = state.info;
+    if (takeoutImportId) metadata.push(`takeoutImportId ${base64(takeoutImportId)}`);
     void reply.header('upload-length', String(state.length));
     void reply.header('upload-metadata', metadata.join(','));
   }

@@ -92,6 +92,17 @@ export class UsersService {
     return this.get(id);
   }
 
+  /**
+   * What an upload needs to know: without a quota the sum of every file (a scan of all the
+   * user's assets) is not computed, so that large libraries and imports do not pay for it.
+   */
+  async quotaUsage(id: string): Promise<{ usedBytes: number; quotaBytes: number | null }> {
+    const user = await this.repo.findById(id);
+    if (!user) throw notFound('User');
+    if (user.quota_bytes === null) return { usedBytes: 0, quotaBytes: null };
+    return { usedBytes: await this.repo.usageBytes(id), quotaBytes: user.quota_bytes };
+  }
+
   async usage(id: string): Promise<{ usedBytes: number; quotaBytes: number | null }> {
     const user = await this.repo.findById(id);
     if (!user) throw notFound('User');

@@ -1,0 +1,175 @@
+/**
+ * Google Takeout import: files per second and the server's peak memory for a generated export of
+ * small photos with sidecars (1 in 10 also in an album), over several parts.
+ *
+ * Run: npx tsx bench/takeout.ts [files...] [--parts=10] [--format=zip|tgz]
+ *   files     unique photos per run (default 10000 100000: one run each, to show whether the
+ *             server's memory grows with the export's size)
+ * Each run starts a fresh server process (embedded SQLite, local folder) on a new data folder,
+ * uploads the parts with tus, starts the import and polls its progress. Peak RSS is the kernel's
+ * high-water mark of the server process (VmHWM).
+ */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
+import { generateScaleExport } from '../server/src/test/takeout/export.scale.js';
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const sizes = args.filter((a) => !a.startsWith('--')).map(Number);
+const runs = sizes.length > 0 ? sizes : [10_000, 100_000];
+const parts = Number(option('parts') ?? 10);
+const format = option('format') === 'tgz' ? 'tgz' : 'zip';
+
+interface Progress {
+  status: string;
+  counts: Record<string, number>;
+}
+
+// T is the caller's expectation of the JSON body.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+async function call<T>(
+  server: ServerProcess,
+  method: string,
+  url: string,
+  init: {
+    token?: string;
+    json?: unknown;
+    body?: Uint8Array<ArrayBuffer>;
+    headers?: Record<string, string>;
+  },
+): Promise<{ status: number; headers: Headers; body: T }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: BodyInit | undefined = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(server.url + url, { method, headers, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : null) as T,
+  };
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await fsp.readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function run(files: number): Promise<void> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-bench-takeout-'));
+  try {
+    const made = Date.now();
+    const generated = await generateScaleExport({
+      dir: path.join(dir, 'export'),
+      files,
+      parts,
+      format,
+    });
+    const bytes = (await Promise.all(generated.parts.map((p) => fsp.stat(p)))).reduce(
+      (s, st) => s + st.size,
+      0,
+    );
+    console.log(
+      `\n${files} photos (${generated.media} media entries, ${generated.sidecars} sidecars, ${generated.albums} albums) in ${parts} ${format} parts, ${(bytes / 1024 ** 2).toFixed(0)} MiB, generated in ${((Date.now() - made) / 1000).toFixed(0)} s`,
+    );
+    const server = await startServerProcess({ PIXELUNION_DATA_DIR: path.join(dir, 'data') });
+    try {
+      const pid = server.child.pid ?? 0;
+      const credentials = {
+        email: 'bench@example.org',
+        password: 'a long password',
+        name: 'Bench',
+      };
+      await call(server, 'POST', '/api/auth/setup', { json: credentials });
+      const { body: login } = await call<{ token: string }>(server, 'POST', '/api/auth/login', {
+        json: credentials,
+      });
+      const token = login.token;
+      const { body: created } = await call<{ id: string }>(server, 'POST', '/api/takeout/imports', {
+        token,
+      });
+      const uploadStart = Date.now();
+      for (const part of generated.parts) {
+        const data = await fsp.readFile(part);
+        const b64 = (s: string) => Buffer.from(s).toString('base64');
+        const response = await call(server, 'POST', '/api/uploads', {
+          token,
+          body: new Uint8Array(data),
+          headers: {
+            'tus-resumable': '1.0.0',
+            'content-type': 'application/offset+octet-stream',
+            'upload-length': String(data.length),
+            'upload-metadata': `filename ${b64(path.basename(part))},takeoutImportId ${b64(created.id)}`,
+          },
+        });
+        if (response.headers.get('pixelunion-asset-status') !== 'takeout-part') {
+          throw new Error(`part upload failed: ${response.status}`);
+        }
+      }
+      const uploaded = Date.now();
+      await call(server, 'POST', `/api/takeout/imports/${created.id}/start`, { token });
+      let progress: Progress;
+      let lastLog = 0;
+      const phases: Record<string, number> = {};
+      for (;;) {
+        ({ body: progress } = await call<Progress>(
+          server,
+          'GET',
+          `/api/takeout/imports/${created.id}`,
+          { token },
+        ));
+        phases[progress.status] ??= Date.now();
+        if (['done', 'failed', 'cancelled'].includes(progress.status)) break;
+        if (Date.now() - lastLog > 30_000) {
+          lastLog = Date.now();
+          const c = progress.counts;
+          console.log(
+            `  ${progress.status}: ${c.imported} imported, ${c.duplicates} duplicates, ${c.pending} pending; RSS peak ${await peakRssMb(pid)} MB`,
+          );
+        }
+        await sleep(500);
+      }
+      const done = Date.now();
+      for (;;) {
+        const { body: jobs } = await call<{ waiting: number; active: number }[]>(
+          server,
+          'GET',
+          '/api/jobs',
+          { token },
+        );
+        if (jobs.every((q) => q.waiting === 0 && q.active === 0)) break;
+        await sleep(1000);
+      }
+      const thumbnailsDone = Date.now();
+      const c = progress.counts;
+      const seconds = (from: number, to: number) => (to - from) / 1000;
+      const importSeconds = seconds(uploaded, done);
+      console.log(`  status ${progress.status}: ${JSON.stringify(c)}`);
+      console.log(
+        `  upload of the parts (tus, one request each): ${seconds(uploadStart, uploaded).toFixed(1)} s`,
+      );
+      console.log(
+        `  index ${seconds(phases.indexing ?? uploaded, phases.matching ?? done).toFixed(1)} s, match ${seconds(phases.matching ?? done, phases.importing ?? done).toFixed(1)} s, import ${seconds(phases.importing ?? done, done).toFixed(1)} s`,
+      );
+      console.log(
+        `  import: ${(generated.media / importSeconds).toFixed(0)} media files/s (${importSeconds.toFixed(0)} s from start to done); with every thumbnail made: ${(generated.media / seconds(uploaded, thumbnailsDone)).toFixed(0)} files/s (${seconds(uploaded, thumbnailsDone).toFixed(0)} s)`,
+      );
+      console.log(`  server peak RSS: ${await peakRssMb(pid)} MB`);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (const files of runs) await run(files);

@@ -1,0 +1,312 @@
+import type { Db } from '../../db/database.js';
+import type {
+  NewTakeoutEntry,
+  TakeoutEntryRow,
+  TakeoutImportRow,
+  TakeoutImportStatus,
+  TakeoutOutcome,
+  TakeoutPartRow,
+} from '../../db/db.types.js';
+
+/** A media entry waiting to be imported, with its sidecar's parsed JSON when it has one. */
+export type PendingEntry = TakeoutEntryRow & { sidecar_json: string | null };
+
+/** One line of the report: an entry with where its asset's date and place came from. */
+export type ReportRow = TakeoutEntryRow & {
+  part_name: string;
+  sidecar_path: string | null;
+  date_source: string | null;
+  location_source: string | null;
+};
+
+const allOutcomes: TakeoutOutcome[] = [
+  'imported',
+  'duplicate',
+  'motion',
+  'skipped',
+  'failed',
+  'ignored',
+  'refused',
+];
+const unfinished: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'importing'];
+
+/** Imports, their parts, the index of their entries and the albums found. */
+export class TakeoutRepo {
+  constructor(private readonly db: Db) {}
+
+  async createImport(row: TakeoutImportRow): Promise<void> {
+    await this.db.insertInto('takeout_imports').values(row).execute();
+  }
+
+  findImport(id: string): Promise<TakeoutImportRow | undefined> {
+    return this.db
+      .selectFrom('takeout_imports')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  listImports(ownerId: string): Promise<TakeoutImportRow[]> {
+    return this.db
+      .selectFrom('takeout_imports')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  async unfinishedImportIds(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('takeout_imports')
+      .select('id')
+      .where('status', 'in', unfinished)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async updateImport(
+    id: string,
+    changes: Partial<Omit<TakeoutImportRow, 'id' | 'owner_id'>>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('takeout_imports')
+      .set({ ...changes, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insertPart(row: TakeoutPartRow): Promise<void> {
+    await this.db.insertInto('takeout_parts').values(row).execute();
+  }
+
+  partsOf(importId: string): Promise<TakeoutPartRow[]> {
+    return this.db
+      .selectFrom('takeout_parts')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  async updatePart(
+    id: string,
+    changes: Partial<Pick<TakeoutPartRow, 'status' | 'format' | 'error'>>,
+  ): Promise<void> {
+    await this.db.updateTable('takeout_parts').set(changes).where('id', '=', id).execute();
+  }
+
+  /** Forgets what an interrupted index of this part wrote, so it can be indexed again. */
+  async deleteEntriesOfPart(importId: string, partId: string): Promise<void> {
+    await this.db
+      .deleteFrom('takeout_entries')
+      .where('import_id', '=', importId)
+      .where('part_id', '=', partId)
+      .execute();
+  }
+
+  async insertEntries(rows: readonly NewTakeoutEntry[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 200) {
+        await trx
+          .insertInto('takeout_entries')
+          .values(rows.slice(i, i + 200))
+          .execute();
+      }
+    });
+  }
+
+  async folders(importId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('takeout_entries')
+      .select('folder')
+      .distinct()
+      .where('import_id', '=', importId)
+      .where('role', 'in', ['media', 'sidecar', 'album-meta'])
+      .orderBy('folder')
+      .execute();
+    return rows.map((r) => r.folder);
+  }
+
+  entriesOfFolder(
+    importId: string,
+    folder: string,
+  ): Promise<Pick<TakeoutEntryRow, 'id' | 'name' | 'role' | 'sidecar'>[]> {
+    return this.db
+      .selectFrom('takeout_entries')
+      .select(['id', 'name', 'role', 'sidecar'])
+      .where('import_id', '=', importId)
+      .where('folder', '=', folder)
+      .where('role', 'in', ['media', 'sidecar', 'album-meta'])
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Writes a folder's matches: each media entry's sidecar and, for motion files, their still. */
+  async saveMatches(
+    matches: readonly {
+      id: number;
+      sidecarEntryId: number | null;
+      how: string | null;
+      motionOf: number | null;
+    }[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const m of matches) {
+        await trx
+          .updateTable('takeout_entries')
+          .set({
+            sidecar_entry_id: m.sidecarEntryId,
+            match_how: m.how,
+            motion_of_entry_id: m.motionOf,
+          })
+          .where('id', '=', m.id)
+          .execute();
+      }
+    });
+  }
+
+  async saveAlbum(row: {
+    import_id: string;
+    folder: string;
+    title: string;
+    description: string | null;
+  }): Promise<void> {
+    await this.db
+      .insertInto('takeout_albums')
+      .values({ ...row, album_id: null })
+      .onConflict((oc) =>
+        oc
+          .columns(['import_id', 'folder'])
+          .doUpdateSet({ title: row.title, description: row.description }),
+      )
+      .execute();
+  }
+
+  albumsOf(importId: string) {
+    return this.db
+      .selectFrom('takeout_albums')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .orderBy('folder')
+      .execute();
+  }
+
+  async setAlbumId(importId: string, folder: string, albumId: string): Promise<void> {
+    await this.db
+      .updateTable('takeout_albums')
+      .set({ album_id: albumId })
+      .where('import_id', '=', importId)
+      .where('folder', '=', folder)
+      .execute();
+  }
+
+  /** The next media entries of a part still to import, in archive order, after `afterIndex`. */
+  pendingMedia(
+    importId: string,
+    partId: string,
+    motion: boolean,
+    afterIndex: number,
+    limit: number,
+  ): Promise<PendingEntry[]> {
+    return this.db
+      .selectFrom('takeout_entries as e')
+      .leftJoin('takeout_entries as s', 's.id', 'e.sidecar_entry_id')
+      .selectAll('e')
+      .select('s.sidecar as sidecar_json')
+      .where('e.import_id', '=', importId)
+      .where('e.part_id', '=', partId)
+      .where('e.role', '=', 'media')
+      .where('e.outcome', 'is', null)
+      .where('e.motion_of_entry_id', motion ? 'is not' : 'is', null)
+      .where('e.entry_index', '>', afterIndex)
+      .orderBy('e.entry_index')
+      .limit(limit)
+      .execute();
+  }
+
+  findEntry(id: number): Promise<TakeoutEntryRow | undefined> {
+    return this.db
+      .selectFrom('takeout_entries')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async setOutcome(
+    id: number,
+    outcome: TakeoutOutcome,
+    detail: string | null,
+    assetId: string | null,
+  ): Promise<void> {
+    await this.db
+      .updateTable('takeout_entries')
+      .set({ outcome, detail, asset_id: assetId })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The entry of this import that brought the asset in, if one did. */
+  importedEntryOf(
+    importId: string,
+    assetId: string,
+  ): Promise<Pick<TakeoutEntryRow, 'id' | 'path'> | undefined> {
+    return this.db
+      .selectFrom('takeout_entries')
+      .select(['id', 'path'])
+      .where('import_id', '=', importId)
+      .where('asset_id', '=', assetId)
+      .where('outcome', '=', 'imported')
+      .executeTakeFirst();
+  }
+
+  /** How many entries there are of each role and outcome (null: not done yet). */
+  counts(
+    importId: string,
+  ): Promise<{ role: string; outcome: TakeoutOutcome | null; count: number | string }[]> {
+    return this.db
+      .selectFrom('takeout_entries')
+      .select(['role', 'outcome', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .where('import_id', '=', importId)
+      .groupBy(['role', 'outcome'])
+      .execute();
+  }
+
+  reportPage(
+    importId: string,
+    afterId: number,
+    limit: number,
+    outcomes?: readonly string[],
+  ): Promise<ReportRow[]> {
+    let query = this.db
+      .selectFrom('takeout_entries as e')
+      .innerJoin('takeout_parts as p', 'p.id', 'e.part_id')
+      .leftJoin('assets as a', 'a.id', 'e.asset_id')
+      .leftJoin('takeout_entries as s', 's.id', 'e.sidecar_entry_id')
+      .selectAll('e')
+      .select([
+        'p.file_name as part_name',
+        's.path as sidecar_path',
+        'a.date_source',
+        'a.location_source',
+      ])
+      .where('e.import_id', '=', importId)
+      .where('e.role', '!=', 'sidecar')
+      .where('e.role', '!=', 'album-meta')
+      .where('e.id', '>', afterId)
+      .orderBy('e.id')
+      .limit(limit);
+    if (outcomes) {
+      const wanted = outcomes.filter((o): o is TakeoutOutcome =>
+        (allOutcomes as string[]).includes(o),
+      );
+      query = query.where(
+        'e.outcome',
+        'in',
+        wanted.length > 0 ? wanted : ['none' as TakeoutOutcome],
+      );
+    }
+    return query.execute();
+  }
+}

@@ -1,0 +1,102 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Actor } from '../../access/access.service.js';
+import type { TakeoutImportStatus } from '../../db/db.types.js';
+import type { AlbumsService } from '../albums/albums.service.js';
+import type { AssetsService } from '../assets/assets.service.js';
+import { importPart } from './takeout.importer.js';
+import { indexPart } from './takeout.indexer.js';
+import { createAlbums, matchImport } from './takeout.matcher.js';
+import type { TakeoutRepo } from './takeout.repo.js';
+
+const order: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'importing'];
+
+/** Where an import's uploaded parts wait: `<dataDir>/takeout/<import>/<part>`. */
+export const partFile = (dir: string, importId: string, partId: string): string =>
+  path.join(dir, importId, partId);
+
+/**
+ * Runs an import through its phases — index every part, match, import — resuming at the phase and
+ * entry where a stop or a crash left it. Each phase's writes are idempotent, so running an import
+ * twice, or two jobs for it after a restart, changes nothing more than running it once.
+ */
+export class TakeoutRunner {
+  private readonly running = new Set<string>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly repo: TakeoutRepo,
+    private readonly assets: AssetsService,
+    private readonly albums: AlbumsService,
+    private readonly options: { partsDir: string; tmpDir: string },
+  ) {}
+
+  /** Ends running imports at the next entry; they continue when the server starts again. */
+  stop(): void {
+    this.stopping.abort(new Error('the server is stopping'));
+  }
+
+  private stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  async run(importId: string): Promise<void> {
+    if (this.running.has(importId) || this.stopped()) return;
+    this.running.add(importId);
+    try {
+      await this.phases(importId);
+    } catch (error) {
+      if (!this.stopped()) throw error;
+    } finally {
+      this.running.delete(importId);
+    }
+  }
+
+  private async phases(importId: string): Promise<void> {
+    const signal = this.stopping.signal;
+    let imp = await this.repo.findImport(importId);
+    if (!imp || !order.includes(imp.status)) return;
+    const at = (status: TakeoutImportStatus) => order.indexOf(status);
+    if (imp.started_at === null) await this.repo.updateImport(importId, { started_at: Date.now() });
+    const parts = await this.repo.partsOf(importId);
+    const fileOf = (partId: string) => partFile(this.options.partsDir, importId, partId);
+
+    if (at(imp.status) <= at('indexing')) {
+      await this.repo.updateImport(importId, { status: 'indexing' });
+      for (const part of parts) {
+        if (part.status === 'uploaded') await indexPart(this.repo, part, fileOf(part.id), signal);
+        if (await this.cancelled(importId)) return;
+      }
+    }
+    imp = await this.repo.findImport(importId);
+    if (!imp) return;
+    if (at(imp.status) <= at('matching')) {
+      await this.repo.updateImport(importId, { status: 'matching' });
+      await matchImport(this.repo, importId);
+    }
+    const actor: Actor = { userId: imp.owner_id, isAdmin: false };
+    const albumOf = await createAlbums(this.repo, this.albums, actor, importId);
+    await this.repo.updateImport(importId, { status: 'importing' });
+    imp = await this.repo.findImport(importId);
+    if (!imp) return;
+    const deps = {
+      repo: this.repo,
+      assets: this.assets,
+      albums: this.albums,
+      tmpDir: this.options.tmpDir,
+    };
+    // Stills first, in every part, then the videos of live photos, whose still may be anywhere.
+    for (const motion of [false, true]) {
+      for (const part of await this.repo.partsOf(importId)) {
+        await importPart(deps, imp, part, fileOf(part.id), albumOf, motion, signal);
+        if (await this.cancelled(importId)) return;
+      }
+    }
+    await this.repo.updateImport(importId, { status: 'done', finished_at: Date.now() });
+    await fsp.rm(path.join(this.options.partsDir, importId), { recursive: true, force: true });
+  }
+
+  private async cancelled(importId: string): Promise<boolean> {
+    return (await this.repo.findImport(importId))?.status === 'cancelled';
+  }
+}

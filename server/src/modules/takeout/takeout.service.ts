@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { AccessService, Actor } from '../../access/access.service.js';
+import type { TakeoutImportRow } from '../../db/db.types.js';
+import { DomainError, notFound } from '../../errors.js';
+import type { GiveUpHandler, JobHandlers, JobQueue } from '../../jobs/job-queue.js';
+import { reportStream } from './takeout.report.js';
+import type { TakeoutRepo } from './takeout.repo.js';
+import { partFile, type TakeoutRunner } from './takeout.runner.js';
+import { toProgress, type TakeoutProgress } from './takeout.view.js';
+
+/** Receives finished uploads that are parts of an import (see UploadsService). */
+export interface TakeoutPartSink {
+  /** Throws unless the actor may add parts to this import now. */
+  requireOpen(actor: Actor, importId: string): Promise<void>;
+  /** Takes the finished file over (it is moved) as a part of the import. */
+  addPart(actor: Actor, importId: string, filePath: string, fileName: string): Promise<string>;
+}
+
+/** Google Takeout imports: parts are uploaded, then one background job imports them all. */
+export class TakeoutService implements TakeoutPartSink {
+  constructor(
+    private readonly repo: TakeoutRepo,
+    private readonly access: AccessService,
+    private readonly jobs: JobQueue,
+    private readonly runner: TakeoutRunner,
+    private readonly options: { partsDir: string },
+  ) {}
+
+  async create(actor: Actor): Promise<TakeoutProgress> {
+    const now = Date.now();
+    const id = randomUUID();
+    await this.repo.createImport({
+      id,
+      owner_id: actor.userId,
+      status: 'uploading',
+      error: null,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      finished_at: null,
+    });
+    return this.get(actor, id);
+  }
+
+  private async load(actor: Actor, id: string): Promise<TakeoutImportRow> {
+    await this.access.requireTakeoutImport(actor, id);
+    const row = await this.repo.findImport(id);
+    if (!row) throw notFound('Import');
+    return row;
+  }
+
+  async requireOpen(actor: Actor, importId: string): Promise<void> {
+    const row = await this.load(actor, importId);
+    if (row.status !== 'uploading') {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `This import has started (${row.status}): parts can only be added before it starts`,
+      );
+    }
+  }
+
+  async addPart(
+    actor: Actor,
+    importId: string,
+    filePath: string,
+    fileName: string,
+  ): Promise<string> {
+    await this.requireOpen(actor, importId);
+    const id = randomUUID();
+    const target = partFile(this.options.partsDir, importId, id);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await fsp.rename(filePath, target).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await fsp.copyFile(filePath, target);
+      await fsp.rm(filePath, { force: true });
+    });
+    const { size } = await fsp.stat(target);
+    await this.repo.insertPart({
+      id,
+      import_id: importId,
+      file_name: fileName,
+      size,
+      status: 'uploaded',
+      format: null,
+      error: null,
+      created_at: Date.now(),
+    });
+    return id;
+  }
+
+  async start(actor: Actor, id: string): Promise<TakeoutProgress> {
+    const row = await this.load(actor, id);
+    if (row.status === 'uploading') {
+      if ((await this.repo.partsOf(id)).length === 0) {
+        throw new DomainError('VALIDATION_FAILED', 'Upload at least one part before starting');
+      }
+      await this.repo.updateImport(id, { status: 'queued' });
+      await this.jobs.enqueue('takeout-import', { importId: id });
+    }
+    return this.get(actor, id);
+  }
+
+  async cancel(actor: Actor, id: string): Promise<TakeoutProgress> {
+    const row = await this.load(actor, id);
+    if (row.status !== 'done' && row.status !== 'failed') {
+      await this.repo.updateImport(id, { status: 'cancelled', finished_at: Date.now() });
+      await fsp.rm(path.join(this.options.partsDir, id), { recursive: true, force: true });
+    }
+    return this.get(actor, id);
+  }
+
+  async get(actor: Actor, id: string): Promise<TakeoutProgress> {
+    const row = await this.load(actor, id);
+    const [parts, counts, albums] = await Promise.all([
+      this.repo.partsOf(id),
+      this.repo.counts(id),
+      this.repo.albumsOf(id),
+    ]);
+    return toProgress(row, parts, counts, albums.length);
+  }
+
+  async list(actor: Actor): Promise<TakeoutProgress[]> {
+    const rows = await this.repo.listImports(actor.userId);
+    return Promise.all(rows.map((row) => this.get(actor, row.id)));
+  }
+
+  async report(actor: Actor, id: string, outcomes?: readonly string[]): Promise<Readable> {
+    const progress = await this.get(actor, id);
+    return reportStream(this.repo, progress, await this.repo.albumsOf(id), outcomes);
+  }
+
+  handlers(): Pick<JobHandlers, 'takeout-import'> {
+    return { 'takeout-import': ({ importId }) => this.runner.run(importId) };
+  }
+
+  readonly gaveUp: GiveUpHandler = async (queue, payload, error) => {
+    if (queue !== 'takeout-import' || !('importId' in payload)) return;
+    await this.repo.updateImport(payload.importId, {
+      status: 'failed',
+      error,
+      finished_at: Date.now(),
+    });
+  };
+
+  /** At start: imports a stop or a crash interrupted get a job again (a second one is harmless). */
+  async resumeInterrupted(): Promise<number> {
+    const ids = await this.repo.unfinishedImportIds();
+    for (const importId of ids) await this.jobs.enqueue('takeout-import', { importId });
+    return ids.length;
+  }
+}
