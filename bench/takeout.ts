@@ -157,8 +157,9 @@ async function run(files: number): Promise<void> {
       console.log(
         `  upload of the parts (tus, one request each): ${seconds(uploadStart, uploaded).toFixed(1)} s`,
       );
+      const importing = phases.importing ?? done;
       console.log(
-        `  index ${seconds(phases.indexing ?? uploaded, phases.matching ?? done).toFixed(1)} s, match ${seconds(phases.matching ?? done, phases.importing ?? done).toFixed(1)} s, import ${seconds(phases.importing ?? done, done).toFixed(1)} s`,
+        `  index and match ${seconds(uploaded, importing).toFixed(1)} s, import ${seconds(importing, done).toFixed(1)} s`,
       );
       console.log(
         `  import: ${(generated.media / importSeconds).toFixed(0)} media files/s (${importSeconds.toFixed(0)} s from start to done); with every thumbnail made: ${(generated.media / seconds(uploaded, thumbnailsDone)).toFixed(0)} files/s (${seconds(uploaded, thumbnailsDone).toFixed(0)} s)`,

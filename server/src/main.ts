@@ -7,6 +7,9 @@ Commands:
   openapi                                print the OpenAPI document
   upload <paths...> --server URL --api-key KEY
                                          upload files and folders to a server
+  import-takeout <parts...> --server URL --api-key KEY [--json] [--state FILE]
+                                         import a Google Takeout export (.zip/.tgz parts);
+                                         run it again to continue an interrupted import
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     case 'upload': {
       const { runUploadCommand } = await import('./cli/upload.command.js');
       return runUploadCommand(rest);
+    }
+    case 'import-takeout': {
+      const { runTakeoutCommand } = await import('./cli/takeout.command.js');
+      return runTakeoutCommand(rest);
     }
     case 'help':
     case '--help':

@@ -1,6 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
+import { describeError, TusClient, type TusClientOptions } from './tus-client.js';
 
 export interface UploadOutcome {
   status: 'created' | 'duplicate';
@@ -23,16 +25,23 @@ export class ApiClient {
     private readonly apiKey: string,
   ) {}
 
-  private async request<T>(method: string, url: string, body?: BodyInit, json = false): Promise<T> {
+  /** The answer's body as text; an ApiError unless 2xx (status 0: no answer at all). */
+  private async requestText(
+    method: string,
+    url: string,
+    body?: BodyInit,
+    json = false,
+  ): Promise<string> {
     const headers: Record<string, string> = { 'x-api-key': this.apiKey };
     if (json) headers['content-type'] = 'application/json';
     let response: Response;
+    let text: string;
     try {
       response = await fetch(new URL(url, this.server), { method, headers, body });
+      text = await response.text();
     } catch (error) {
-      throw new ApiError(0, `cannot reach ${this.server}: ${(error as Error).message}`);
+      throw new ApiError(0, `cannot reach ${this.server}: ${describeError(error)}`);
     }
-    const text = await response.text();
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
       try {
@@ -43,7 +52,11 @@ export class ApiClient {
       }
       throw new ApiError(response.status, message);
     }
-    return JSON.parse(text) as T;
+    return text;
+  }
+
+  private async request<T>(method: string, url: string, body?: BodyInit, json = false): Promise<T> {
+    return JSON.parse(await this.requestText(method, url, body, json)) as T;
   }
 
   me(): Promise<{ email: string }> {
@@ -75,5 +88,31 @@ export class ApiClient {
     form.append('fileModifiedAt', stat.mtime.toISOString());
     form.append('file', await openAsBlob(file), path.basename(file));
     return this.request('POST', '/api/assets', form);
+  }
+
+  /** A tus client for this server's resumable uploads, with this key. */
+  tus(options: TusClientOptions = {}): TusClient {
+    return new TusClient(
+      new URL('/api/uploads', this.server).toString(),
+      { 'x-api-key': this.apiKey },
+      options,
+    );
+  }
+
+  createTakeoutImport(): Promise<TakeoutProgress> {
+    return this.request('POST', '/api/takeout/imports');
+  }
+
+  takeoutImport(id: string): Promise<TakeoutProgress> {
+    return this.request('GET', `/api/takeout/imports/${encodeURIComponent(id)}`);
+  }
+
+  startTakeoutImport(id: string): Promise<TakeoutProgress> {
+    return this.request('POST', `/api/takeout/imports/${encodeURIComponent(id)}/start`);
+  }
+
+  /** The import's report, as the server wrote it (a JSON document). */
+  takeoutReport(id: string): Promise<string> {
+    return this.requestText('GET', `/api/takeout/imports/${encodeURIComponent(id)}/report`);
   }
 }
