@@ -7,6 +7,7 @@ import { RouterProvider, useRouter } from './layout/router';
 import { Shell } from './layout/Shell';
 import { PublicPage } from './public/PublicPage';
 import { LinksPage } from './shares/LinksPage';
+import { ImportPage } from './takeout/ImportPage';
 import { TimelinePage } from './timeline/TimelinePage';
 import { UploadProvider } from './upload/UploadContext';
 
@@ -21,6 +22,7 @@ function Pages() {
   const album = /^\/albums\/([^/]+)$/.exec(path);
   if (album?.[1]) return <AlbumPage id={decodeURIComponent(album[1])} />;
   if (path === '/sharing') return <LinksPage />;
+  if (path === '/import') return <ImportPage />;
   if (path === '/admin' && user.isAdmin) return <AdminPage />;
   return (
     <Shell title="Not found">

@@ -12,6 +12,7 @@ import {
   TrashIcon,
   UsersIcon,
 } from './icons';
+import { ImportIcon } from '../takeout/ImportIcon';
 import { Link, useRouter } from './router';
 
 /** The frame of every signed-in page: navigation, upload, account; drop target everywhere. */
@@ -32,6 +33,7 @@ export function Shell({
     { to: '/favorites', label: 'Favourites', icon: <HeartIcon /> },
     { to: '/albums', label: 'Albums', icon: <AlbumIcon /> },
     { to: '/sharing', label: 'Sharing', icon: <LinkIcon /> },
+    { to: '/import', label: 'Import', icon: <ImportIcon /> },
     { to: '/archive', label: 'Archive', icon: <ArchiveIcon /> },
     { to: '/trash', label: 'Trash', icon: <TrashIcon /> },
     ...(user.isAdmin ? [{ to: '/admin', label: 'Users', icon: <UsersIcon /> }] : []),

@@ -1,0 +1,571 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { describeError } from '../api/client';
+import { FormError } from '../layout/FormError';
+import { Shell } from '../layout/Shell';
+import { formatBytes } from '../timeline/dates';
+import type { Transfer } from '../upload/transfer';
+import { isFinished, isRunning, takeout, type TakeoutImport, type TakeoutReport } from './api';
+import { ImportProgress } from './ImportProgress';
+import { ImportReport } from './ImportReport';
+import { PartPicker, useArchiveDrop } from './PartPicker';
+import { startPartTransfer } from './partTransfer';
+import { plural, statusText, when } from './words';
+import './takeout.css';
+
+type RowState = 'waiting' | 'uploading' | 'uploaded' | 'failed';
+
+/** A part the user chose, as this page uploads it. */
+interface PartRow {
+  key: string;
+  name: string;
+  size: number;
+  sent: number;
+  state: RowState;
+  message: string | null;
+}
+
+const rowText: Record<RowState, string> = {
+  waiting: 'Waiting',
+  uploading: 'Uploading',
+  uploaded: 'Uploaded',
+  failed: 'Not uploaded',
+};
+
+const keyOf = (file: File) => `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+
+/** Parts are sent one after the other: each one is whole sooner, and resumes on its own. */
+const parallel = 1;
+const pollMs = 1000;
+
+/**
+ * Import from Google Photos: the parts of a Takeout export are uploaded (resumably), the server
+ * imports them in the background, and the page follows it to the end and shows the report.
+ */
+export function ImportPage() {
+  const [imports, setImports] = useState<TakeoutImport[] | null>(null);
+  const [current, setCurrentState] = useState<TakeoutImport | null>(null);
+  const [rows, setRowsState] = useState<PartRow[]>([]);
+  const [report, setReport] = useState<TakeoutReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [pollError, setPollError] = useState<string | null>(null);
+  const [reportError, setReportError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [pollRetry, setPollRetry] = useState(0);
+
+  // The drop handler, the upload callbacks and the pump read these between renders.
+  const currentRef = useRef<TakeoutImport | null>(null);
+  const rowsRef = useRef<PartRow[]>([]);
+  const files = useRef(new Map<string, File>());
+  const transfers = useRef(new Map<string, Transfer>());
+  const queue = useRef<string[]>([]);
+
+  const setCurrent = useCallback((next: TakeoutImport | null) => {
+    currentRef.current = next;
+    setCurrentState(next);
+  }, []);
+  const setRows = useCallback((change: (old: PartRow[]) => PartRow[]) => {
+    rowsRef.current = change(rowsRef.current);
+    setRowsState(rowsRef.current);
+  }, []);
+  const updateRow = useCallback(
+    (key: string, change: Partial<PartRow>) => {
+      setRows((old) => old.map((row) => (row.key === key ? { ...row, ...change } : row)));
+    },
+    [setRows],
+  );
+
+  const loadList = useCallback(async () => {
+    try {
+      const list = await takeout.list();
+      setImports(list);
+      setListError(null);
+      return list;
+    } catch (err) {
+      setListError(describeError(err));
+      return null;
+    }
+  }, []);
+
+  /** The import as the server has it now (after a part arrived, or to follow its progress). */
+  const refresh = useCallback(
+    async (id: string) => {
+      const fresh = await takeout.get(id);
+      if (currentRef.current?.id === id) setCurrent(fresh);
+      return fresh;
+    },
+    [setCurrent],
+  );
+
+  // First: the newest import the user has not finished is the one this page continues.
+  useEffect(() => {
+    void loadList().then((list) => {
+      const newest = list?.[0];
+      if (newest && !isFinished(newest.status) && currentRef.current === null) {
+        setCurrent(newest);
+      }
+    });
+  }, [loadList, setCurrent]);
+
+  // Nothing keeps uploading once the page is left: choosing the files again continues them.
+  useEffect(
+    () => () => {
+      for (const transfer of transfers.current.values()) transfer.abort();
+      transfers.current.clear();
+      queue.current = [];
+    },
+    [],
+  );
+
+  // Closing the tab stops the upload: the browser asks first (choosing the files again resumes).
+  const uploadingNow = rows.some((r) => r.state === 'waiting' || r.state === 'uploading');
+  useEffect(() => {
+    if (!uploadingNow) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [uploadingNow]);
+
+  const pump = useCallback(() => {
+    const id = currentRef.current?.id;
+    if (!id) return;
+    while (transfers.current.size < parallel && queue.current.length > 0) {
+      const key = queue.current.shift();
+      const file = key === undefined ? undefined : files.current.get(key);
+      if (key === undefined || !file) continue;
+      const finish = (change: Partial<PartRow>) => {
+        transfers.current.delete(key);
+        updateRow(key, change);
+        pump();
+      };
+      updateRow(key, { state: 'uploading', message: null });
+      transfers.current.set(
+        key,
+        startPartTransfer(file, id, {
+          onProgress(sent) {
+            updateRow(key, { sent });
+          },
+          onDone() {
+            files.current.delete(key);
+            finish({ state: 'uploaded', sent: file.size });
+            refresh(id).catch((err: unknown) => {
+              setError(describeError(err));
+            });
+          },
+          onError(message) {
+            finish({ state: 'failed', message });
+          },
+        }),
+      );
+    }
+  }, [refresh, updateRow]);
+
+  const uploading = uploadingNow;
+
+  /** Chosen or dropped files: into the open import, or a new one. */
+  const addFiles = useCallback(
+    async (list: File[]) => {
+      setError(null);
+      const archives = list.filter((f) => /\.(zip|tgz|gz|tar)$/i.test(f.name));
+      const others = list.filter((f) => !archives.includes(f));
+      if (others.length > 0) {
+        setError(
+          `${others.map((f) => f.name).join(', ')}: not a Takeout archive (.zip or .tgz). ` +
+            'Photos and videos go through the Upload button.',
+        );
+      }
+      if (archives.length === 0) return;
+      let target = currentRef.current;
+      if (target?.status !== 'uploading') {
+        setBusy('Creating the import…');
+        try {
+          target = await takeout.create();
+        } catch (err) {
+          setError(`Could not create the import: ${describeError(err)}`);
+          return;
+        } finally {
+          setBusy(null);
+        }
+        setCurrent(target);
+        setReport(null);
+        setRows(() => []);
+        files.current.clear();
+        void loadList();
+      }
+      const onServer = target.parts;
+      const added: PartRow[] = [];
+      for (const file of [...archives].sort((a, b) => a.name.localeCompare(b.name))) {
+        const key = keyOf(file);
+        const row = rowsRef.current.find((r) => r.key === key);
+        if (row && row.state !== 'failed') continue;
+        const earlier = onServer.some((p) => p.fileName === file.name && p.size === file.size);
+        if (earlier) {
+          if (!row) {
+            added.push({
+              key,
+              name: file.name,
+              size: file.size,
+              sent: file.size,
+              state: 'uploaded',
+              message: 'Uploaded earlier',
+            });
+          }
+          continue;
+        }
+        files.current.set(key, file);
+        queue.current.push(key);
+        if (row) updateRow(key, { state: 'waiting', message: null });
+        else {
+          added.push({
+            key,
+            name: file.name,
+            size: file.size,
+            sent: 0,
+            state: 'waiting',
+            message: null,
+          });
+        }
+      }
+      setRows((old) => [...old, ...added]);
+      pump();
+    },
+    [loadList, pump, setCurrent, setRows, updateRow],
+  );
+
+  const retry = (key: string) => {
+    if (!files.current.has(key)) return;
+    queue.current.push(key);
+    updateRow(key, { state: 'waiting', message: null });
+    pump();
+  };
+
+  const start = async () => {
+    if (!current) return;
+    const missing = rowsRef.current.filter((r) => r.state === 'failed').length;
+    if (
+      missing > 0 &&
+      !window.confirm(
+        `${plural(missing, 'part was', 'parts were')} not uploaded. Start the import without ${missing === 1 ? 'it' : 'them'}? No part can be added once it has started.`,
+      )
+    ) {
+      return;
+    }
+    setError(null);
+    setBusy('Starting…');
+    try {
+      setCurrent(await takeout.start(current.id));
+      void loadList();
+    } catch (err) {
+      setError(`Could not start the import: ${describeError(err)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cancel = async () => {
+    if (!current) return;
+    const running = isRunning(current.status);
+    const question = running
+      ? 'Stop this import? What it has imported so far stays in your library.'
+      : 'Cancel this import? The parts uploaded so far are deleted from the server.';
+    if (!window.confirm(question)) return;
+    for (const transfer of transfers.current.values()) transfer.abort();
+    transfers.current.clear();
+    queue.current = [];
+    files.current.clear();
+    setError(null);
+    setBusy('Cancelling…');
+    try {
+      setCurrent(await takeout.cancel(current.id));
+      setRows(() => []);
+      void loadList();
+    } catch (err) {
+      setError(`Could not cancel the import: ${describeError(err)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const show = (item: TakeoutImport) => {
+    setError(null);
+    setReport(null);
+    setReportError(null);
+    setRows(() => []);
+    files.current.clear();
+    setCurrent(item);
+  };
+
+  // Following a running import: its progress once a second until it ends.
+  const currentId = current?.id;
+  const currentStatus = current?.status;
+  useEffect(() => {
+    if (!currentId || !currentStatus || !isRunning(currentStatus)) return;
+    const timer = setTimeout(() => {
+      refresh(currentId).then(
+        (fresh) => {
+          setPollError(null);
+          if (isFinished(fresh.status)) void loadList();
+          // The same state again still needs the next look.
+          if (fresh.status === currentStatus) setPollRetry((n) => n + 1);
+        },
+        (err: unknown) => {
+          setPollError(`Lost contact with the server (${describeError(err)}); trying again.`);
+          setPollRetry((n) => n + 1);
+        },
+      );
+    }, pollMs);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [currentId, currentStatus, pollRetry, refresh, loadList]);
+
+  // The report, once the import has ended.
+  useEffect(() => {
+    if (!currentId || (currentStatus !== 'done' && currentStatus !== 'failed')) return;
+    let stale = false;
+    setReportError(null);
+    takeout.report(currentId).then(
+      (r) => {
+        if (!stale) setReport(r);
+      },
+      (err: unknown) => {
+        if (!stale) setReportError(`Could not load the report: ${describeError(err)}`);
+      },
+    );
+    return () => {
+      stale = true;
+    };
+  }, [currentId, currentStatus]);
+
+  const open = current?.status === 'uploading';
+  const accepting = imports !== null && !busy && (!current || !isRunning(current.status));
+  const pick = useCallback(
+    (list: File[]) => {
+      void addFiles(list);
+    },
+    [addFiles],
+  );
+  const dragging = useArchiveDrop(pick, accepting);
+  const past = (imports ?? []).filter((i) => i.id !== current?.id);
+  const earlierParts = open
+    ? current.parts.filter((p) => !rows.some((r) => r.name === p.fileName && r.size === p.size))
+    : [];
+  const total = rows.reduce((sum, r) => sum + r.size, 0);
+  const sent = rows.reduce((sum, r) => sum + Math.min(r.sent, r.size), 0);
+  const failedRows = rows.filter((r) => r.state === 'failed').length;
+  const canStart = open && !uploading && !busy && current.parts.length > 0;
+
+  return (
+    <Shell title="Import">
+      <div className="page takeout-page">
+        <h2>Import from Google Photos</h2>
+        <p className="page-intro">
+          In{' '}
+          <a href="https://takeout.google.com/" target="_blank" rel="noreferrer">
+            Google Takeout
+          </a>
+          , select only Google Photos and export it as .zip or .tgz files; Google splits a large
+          library into several parts. Download every part, then choose them all here at once: your
+          photos come with their dates, places, descriptions and albums.
+        </p>
+        <FormError error={error} />
+        {busy && (
+          <p className="page-status" role="status">
+            {busy}
+          </p>
+        )}
+        {imports === null && !listError && <p role="status">Loading your imports…</p>}
+        <FormError error={listError ? `Could not load your imports: ${listError}` : null} />
+
+        {accepting && (!current || open) && (
+          <PartPicker
+            title={open && current.parts.length > 0 ? 'Add parts' : 'Choose the parts'}
+            dragging={dragging}
+            onFiles={pick}
+          />
+        )}
+
+        {open && (
+          <section className="takeout-card" aria-labelledby="takeout-upload-title">
+            <h3 id="takeout-upload-title">Upload</h3>
+            {rows.length === 0 && current.parts.length === 0 && (
+              <p className="takeout-hint">No parts yet: choose the files of your export above.</p>
+            )}
+            {earlierParts.length > 0 && rows.length === 0 && (
+              <p className="takeout-hint">
+                {plural(earlierParts.length, 'part was', 'parts were')} uploaded earlier. If the
+                upload of a part stopped, choose all the files again: each one continues where it
+                stopped.
+              </p>
+            )}
+            {rows.length > 0 && (
+              <>
+                <p className="takeout-hint" role="status">
+                  {uploading
+                    ? `Uploading: ${formatBytes(sent)} of ${formatBytes(total)}. Keep this page open; if it closes, choose the same files again to continue.`
+                    : failedRows > 0
+                      ? `${plural(failedRows, 'part was', 'parts were')} not uploaded.`
+                      : `${plural(rows.length, 'part')} uploaded.`}
+                </p>
+                <progress
+                  aria-label="Upload of all parts"
+                  max={Math.max(total, 1)}
+                  value={total > 0 ? sent : 1}
+                />
+              </>
+            )}
+            <ul className="takeout-parts" aria-label="Parts to upload">
+              {earlierParts.map((part) => (
+                <li key={part.id} className="takeout-part uploaded">
+                  <div className="takeout-part-row">
+                    <span className="takeout-part-name" title={part.fileName}>
+                      {part.fileName}
+                    </span>
+                    <span className="takeout-part-state">
+                      {formatBytes(part.size)} · Uploaded earlier
+                    </span>
+                  </div>
+                </li>
+              ))}
+              {rows.map((row) => (
+                <li key={row.key} className={`takeout-part ${row.state}`} data-state={row.state}>
+                  <div className="takeout-part-row">
+                    <span className="takeout-part-name" title={row.name}>
+                      {row.name}
+                    </span>
+                    <span className="takeout-part-state">
+                      {row.state === 'uploading'
+                        ? `${formatBytes(row.sent)} / ${formatBytes(row.size)}`
+                        : `${formatBytes(row.size)} · ${row.message ?? rowText[row.state]}`}
+                    </span>
+                    {row.state === 'failed' && files.current.has(row.key) && (
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => {
+                          retry(row.key);
+                        }}
+                      >
+                        Retry
+                      </button>
+                    )}
+                  </div>
+                  <progress
+                    aria-label={`Upload of ${row.name}`}
+                    max={Math.max(row.size, 1)}
+                    value={row.state === 'uploaded' ? Math.max(row.size, 1) : row.sent}
+                  />
+                  {row.state === 'failed' && row.message && (
+                    <p className="takeout-part-message" role="alert">
+                      {row.message}
+                    </p>
+                  )}
+                </li>
+              ))}
+            </ul>
+            <div className="takeout-actions">
+              <button
+                type="button"
+                className="primary"
+                disabled={!canStart}
+                onClick={() => void start()}
+              >
+                Start import
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={Boolean(busy)}
+                onClick={() => void cancel()}
+              >
+                Cancel import
+              </button>
+            </div>
+            <p className="takeout-hint">
+              {uploading
+                ? 'Start the import once every part is uploaded.'
+                : current.parts.length > 0
+                  ? 'Missing a part? Add it now: once the import starts, no more parts can join it.'
+                  : ''}
+            </p>
+          </section>
+        )}
+
+        {current && !open && (
+          <>
+            <ImportProgress item={current} />
+            <FormError error={pollError} />
+            {isRunning(current.status) && (
+              <div className="takeout-actions">
+                <p className="takeout-hint">
+                  The import runs on the server: you can leave this page and come back.
+                </p>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={Boolean(busy)}
+                  onClick={() => void cancel()}
+                >
+                  Stop import
+                </button>
+              </div>
+            )}
+            <FormError error={reportError} />
+            {(current.status === 'done' || current.status === 'failed') &&
+              !report &&
+              !reportError && <p role="status">Loading the report…</p>}
+            {report && report.import.id === current.id && (
+              <ImportReport item={current} report={report} />
+            )}
+            {accepting && isFinished(current.status) && (
+              <PartPicker title="Import another export" dragging={dragging} onFiles={pick} />
+            )}
+          </>
+        )}
+
+        {past.length > 0 && (
+          <section className="takeout-card" aria-labelledby="takeout-past-title">
+            <h3 id="takeout-past-title">Past imports</h3>
+            <ul className="takeout-past" aria-label="Past imports">
+              {past.map((item) => (
+                <li key={item.id} className={`takeout-past-item ${item.status}`}>
+                  <div>
+                    <strong>{when(item.createdAt)}</strong>
+                    <span className={`takeout-status ${item.status}`}>
+                      {statusText[item.status]}
+                    </span>
+                  </div>
+                  <small>
+                    {plural(item.parts.length, 'part')} ·{' '}
+                    {plural(item.counts.imported, 'photo or video', 'photos and videos')} imported
+                    {item.counts.duplicates > 0 ? ` · ${item.counts.duplicates} duplicates` : ''}
+                    {item.counts.skipped + item.counts.failed + item.counts.refused > 0
+                      ? ` · ${item.counts.skipped + item.counts.failed + item.counts.refused} left out`
+                      : ''}
+                  </small>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={uploading || Boolean(busy)}
+                    onClick={() => {
+                      show(item);
+                    }}
+                  >
+                    {item.status === 'uploading' ? 'Continue' : 'Show'}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {imports?.length === 0 && !current && (
+          <p className="takeout-hint">You have not imported anything from Google Photos yet.</p>
+        )}
+      </div>
+    </Shell>
+  );
+}
