@@ -6,6 +6,7 @@ export * from './media.types.js';
 export { MediaToolError } from './media.errors.js';
 export { sniffFile } from './media.sniff.js';
 export { extractMetadata } from './media.metadata.js';
+export { embeddedMotionOf } from './media.motion.js';
 export { generateFullSize, generateThumbnails } from './media.thumbnails.js';
 export { forbiddenTags, stripMetadata } from './media.strip.js';
 

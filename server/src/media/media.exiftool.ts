@@ -32,11 +32,14 @@ const TEXT_TAGS = [
   'GPSDateTime', 'GPSLatitudeRef', 'GPSLongitudeRef',
   'Make', 'Model', 'LensModel', 'Lens', 'LensID', 'ImageSize',
   'ImageDescription', 'Description', 'Caption-Abstract',
+  // Motion photos (media.motion.ts): the Google container's items, one list entry per item.
+  'DirectoryItemSemantic',
 ]; // prettier-ignore
 const NUMERIC_TAGS = [
   'GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'GPSAltitudeRef',
   'ImageWidth', 'ImageHeight', 'Orientation', 'Rotation', 'Mirroring',
   'ExposureTime', 'FNumber', 'FocalLength', 'ISO', 'Duration',
+  'MotionPhoto', 'MicroVideo', 'MicroVideoOffset', 'DirectoryItemLength',
 ]; // prettier-ignore
 
 const READ_ARGS = [

@@ -2,6 +2,7 @@ import { MediaToolError } from './media.errors.js';
 import { open } from 'node:fs/promises';
 import { resolveCaptureDate } from './media.capture.js';
 import { exiftool, readTags, type RawTags } from './media.exiftool.js';
+import { embeddedMotionOf } from './media.motion.js';
 import { readOrientation } from './media.orientation.js';
 import { first, num, readCamera, readPosition, str } from './media.tags.js';
 import {
@@ -35,13 +36,15 @@ function readStoredSize(tags: RawTags): [number, number] | null {
 const durationKeys = (tags: RawTags): string[] =>
   Object.keys(tags).filter((k) => k.endsWith(':Duration') && !k.startsWith('Track'));
 
-async function assertReadable(path: string): Promise<void> {
+/** The file's size in bytes, after checking it can be read. */
+async function assertReadable(path: string): Promise<number> {
   try {
     const fh = await open(path, 'r');
     try {
       const stat = await fh.stat();
       if (!stat.isFile()) throw new Error('not a regular file');
       await fh.read(Buffer.alloc(1), 0, 1, 0);
+      return stat.size;
     } finally {
       await fh.close();
     }
@@ -60,7 +63,7 @@ export async function extractMetadata(
   probe: MediaProbe,
   hints: ExtractHints,
 ): Promise<ExtractedMetadata> {
-  await assertReadable(path);
+  const fileSize = await assertReadable(path);
   let tags: RawTags;
   try {
     tags = await readTags(path);
@@ -95,5 +98,6 @@ export async function extractMetadata(
     orientation,
     ...readCamera(tags),
     durationSeconds: duration !== null && duration > 0 ? Math.round(duration * 1000) / 1000 : null,
+    embeddedMotion: isVideo ? null : embeddedMotionOf(tags, fileSize),
   };
 }

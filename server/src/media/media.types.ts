@@ -34,6 +34,14 @@ export interface ExtractedMetadata {
   iso: number | null;
   durationSeconds: number | null;
   description: string | null;
+  /** A video appended to a still (Google/Android motion photo); null for videos and plain files. */
+  embeddedMotion: EmbeddedMotion | null;
+}
+
+/** Where a motion photo's video lies in the file: `length` bytes from `start`, up to the end. */
+export interface EmbeddedMotion {
+  start: number;
+  length: number;
 }
 
 export interface ThumbnailResult {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AssetRow, AssetUpdate } from '../../db/db.types.js';
 import type { GiveUpHandler, JobHandlers, JobQueue } from '../../jobs/job-queue.js';
@@ -8,6 +10,8 @@ import {
   extractMetadata,
   generateThumbnails,
   MediaUnreadableError,
+  sniffFile,
+  type EmbeddedMotion,
   type ExtractedMetadata,
   type MediaProbe,
 } from '../../media/index.js';
@@ -129,6 +133,9 @@ export class AssetsProcessor {
           asset.file_modified_at === null ? undefined : new Date(asset.file_modified_at),
       });
       await this.repo.update([asset.id], metadataChanges(asset, metadata));
+      if (metadata.embeddedMotion && asset.motion_file_size === null) {
+        await this.attachEmbeddedMotion(asset, file.path, metadata.embeddedMotion);
+      }
     } catch (error) {
       if (!(error instanceof MediaUnreadableError)) throw error;
       this.log.info({ assetId, reason: error.reason }, 'metadata unreadable');
@@ -137,6 +144,39 @@ export class AssetsProcessor {
       await file.release();
     }
     await this.jobs.enqueue('thumbnails', { assetId });
+  }
+
+  /**
+   * Copies the video of a Google/Android motion photo out of its original (which stays as it
+   * is) into the asset's motion part; bytes that turn out not to be a video are left alone.
+   */
+  private async attachEmbeddedMotion(
+    asset: AssetRow,
+    originalPath: string,
+    { start, length }: EmbeddedMotion,
+  ): Promise<void> {
+    await fsp.mkdir(this.tmpDir, { recursive: true });
+    const tmp = path.join(this.tmpDir, `${randomUUID()}.motion`);
+    try {
+      const end = start + length - 1; // inclusive
+      await pipeline(createReadStream(originalPath, { start, end }), createWriteStream(tmp));
+      const { size } = await fsp.stat(tmp);
+      const probe = size === length ? await sniffFile(tmp) : null;
+      if (probe?.type !== 'video') {
+        this.log.info({ assetId: asset.id, start, length }, 'embedded motion is not a video');
+        return;
+      }
+      // A motion part attached meanwhile (a separate video file) wins.
+      const current = await this.repo.findById(asset.id);
+      if (!current || current.motion_file_size !== null) return;
+      await this.blobs.putFile(blobKeys.motion(asset.owner_id, asset.id), tmp);
+      await this.repo.update([asset.id], {
+        motion_file_size: length,
+        motion_mime_type: probe.mimeType,
+      });
+    } finally {
+      await fsp.rm(tmp, { force: true });
+    }
   }
 
   private async thumbnails(assetId: string): Promise<void> {
