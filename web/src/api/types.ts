@@ -64,6 +64,8 @@ export interface Asset {
   isTrashed: boolean;
   thumbhash: string | null;
   hasThumbnail: boolean;
+  /** A live photo: its video part is at /api/assets/:id/motion. */
+  hasMotion: boolean;
 }
 
 export type AlbumRole = 'owner' | 'viewer' | 'editor';

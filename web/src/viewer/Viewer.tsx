@@ -4,6 +4,7 @@ import { assets } from '../api/endpoints';
 import type { Asset, View } from '../api/types';
 import { CloseIcon, DownloadIcon, HeartIcon, RestoreIcon, TrashIcon } from '../layout/icons';
 import { InfoPanel } from './InfoPanel';
+import type { LiveControl } from './LivePhoto';
 import { Media } from './Media';
 import { InfoToggle, ViewerNav } from './ViewerControls';
 
@@ -20,7 +21,10 @@ interface ViewerProps {
   readOnly?: boolean;
 }
 
-/** Full-screen view of one asset, with previous/next, zoom, video and the info panel. */
+/**
+ * Full-screen view of one asset, with previous/next, zoom, video, live photos' motion and the
+ * info panel.
+ */
 export function Viewer({
   ids,
   id,
@@ -34,6 +38,7 @@ export function Viewer({
   const [error, setError] = useState<string | null>(null);
   const [showInfo, setShowInfo] = useState(() => window.innerWidth > 900);
   const dialog = useRef<HTMLDivElement>(null);
+  const live = useRef<LiveControl>(null);
   const index = ids.indexOf(id);
   const prevId = index > 0 ? ids[index - 1] : undefined;
   const nextId = index >= 0 ? ids[index + 1] : undefined;
@@ -90,18 +95,23 @@ export function Viewer({
     }
   }, [asset, view, nextId, prevId, onChanged, onNavigate, onClose]);
 
+  // The keys: ← and → previous and next, Esc closes, F favourite, I info, Delete to the trash
+  // (or restore from it), L plays a live photo's motion (and stops it).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement) {
         return;
       }
+      const plain = !event.ctrlKey && !event.metaKey && !event.altKey;
       if (event.key === 'ArrowLeft' && prevId) onNavigate(prevId);
       else if (event.key === 'ArrowRight' && nextId) onNavigate(nextId);
       else if (event.key === 'Escape') onClose();
       else if (event.key === 'f' && !readOnly) void toggleFavorite();
       else if (event.key === 'i') setShowInfo((s) => !s);
       else if (event.key === 'Delete' && !readOnly) void moveOut();
-      else return;
+      else if (event.key === 'l' && plain) {
+        if (!live.current?.toggle()) return; // not a live photo: the key is not ours
+      } else return;
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
@@ -175,6 +185,7 @@ export function Viewer({
           <Media
             key={current.id}
             asset={current}
+            liveControl={live}
             onSwipe={(direction) => {
               const target = direction === 'left' ? nextId : prevId;
               if (target) onNavigate(target);
