@@ -58,11 +58,13 @@ async function call<T>(
   };
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+async function memoryMb(pid: number, field: string): Promise<number> {
   const status = await fsp.readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
 }
+/** The kernel's high-water mark of the process's resident memory. */
+const peakRssMb = (pid: number) => memoryMb(pid, 'VmHWM');
 
 async function run(files: number): Promise<void> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-bench-takeout-'));
@@ -164,7 +166,9 @@ async function run(files: number): Promise<void> {
       console.log(
         `  import: ${(generated.media / importSeconds).toFixed(0)} media files/s (${importSeconds.toFixed(0)} s from start to done); with every thumbnail made: ${(generated.media / seconds(uploaded, thumbnailsDone)).toFixed(0)} files/s (${seconds(uploaded, thumbnailsDone).toFixed(0)} s)`,
       );
-      console.log(`  server peak RSS: ${await peakRssMb(pid)} MB`);
+      console.log(
+        `  server peak RSS: ${await peakRssMb(pid)} MB (at the end: ${await memoryMb(pid, 'RssAnon')} MB anonymous, ${await memoryMb(pid, 'RssFile')} MB file-backed)`,
+      );
     } finally {
       await server.stop();
     }
