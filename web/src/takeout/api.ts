@@ -20,6 +20,8 @@ export interface TakeoutCounts {
   /** Photo and video files (by name; their content is checked on import). */
   media: number;
   sidecars: number;
+  /** Media files that found their JSON metadata. */
+  matched: number;
   albums: number;
   imported: number;
   duplicates: number;

@@ -37,6 +37,7 @@ export const outcomeText: Record<FileOutcome, string> = {
 
 /** The counters shown while and after an import runs, with what each one means. */
 export const counters: { key: keyof TakeoutCounts; label: string; hint: string }[] = [
+  { key: 'matched', label: 'Matched', hint: 'Photos and videos that found their Google metadata' },
   { key: 'imported', label: 'Imported', hint: 'New photos and videos in your library' },
   {
     key: 'duplicates',

@@ -116,6 +116,8 @@ describe.each(dialects)('Google Takeout import of the corpus trees (%s)', (diale
     const { progress, report } = await importParts(server, user, zips);
     expect(progress.status).toBe('done');
     expect(progress.parts.map((p) => p.status)).toEqual(['indexed', 'indexed', 'indexed']);
+    // Every media file of the corpus trees has its JSON.
+    expect(progress.counts.matched).toBe(14);
     await checkLibrary(user, report);
     const skipped = await api<ImportReport>(
       server,

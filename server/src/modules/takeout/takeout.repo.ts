@@ -273,6 +273,18 @@ export class TakeoutRepo {
       .execute();
   }
 
+  /** Media entries that found their sidecar (0 until the match phase has run). */
+  async matchedCount(importId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('takeout_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('import_id', '=', importId)
+      .where('role', '=', 'media')
+      .where('sidecar_entry_id', 'is not', null)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
   reportPage(
     importId: string,
     afterId: number,

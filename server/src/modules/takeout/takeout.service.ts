@@ -114,12 +114,13 @@ export class TakeoutService implements TakeoutPartSink {
 
   async get(actor: Actor, id: string): Promise<TakeoutProgress> {
     const row = await this.load(actor, id);
-    const [parts, counts, albums] = await Promise.all([
+    const [parts, counts, albums, matched] = await Promise.all([
       this.repo.partsOf(id),
       this.repo.counts(id),
       this.repo.albumsOf(id),
+      this.repo.matchedCount(id),
     ]);
-    return toProgress(row, parts, counts, albums.length);
+    return toProgress(row, parts, counts, { albums: albums.length, matched });
   }
 
   async list(actor: Actor): Promise<TakeoutProgress[]> {

@@ -32,6 +32,7 @@ export const progressSchema = z.object({
       entries: z.number().describe('Every entry indexed in the archives'),
       media: z.number().describe('Photo and video files (by name; content is checked on import)'),
       sidecars: z.number(),
+      matched: z.number().describe('Media files that found their JSON metadata'),
       albums: z.number(),
       imported: z.number(),
       duplicates: z.number(),
@@ -52,7 +53,7 @@ export function toProgress(
   row: TakeoutImportRow,
   parts: readonly TakeoutPartRow[],
   counts: readonly { role: string; outcome: TakeoutOutcome | null; count: number | string }[],
-  albums: number,
+  found: { albums: number; matched: number },
 ): TakeoutProgress {
   const sum = (match: (c: { role: string; outcome: TakeoutOutcome | null }) => boolean) =>
     counts.filter(match).reduce((total, c) => total + Number(c.count), 0);
@@ -77,7 +78,8 @@ export function toProgress(
       entries: sum(() => true),
       media: sum((c) => c.role === 'media'),
       sidecars: sum((c) => c.role === 'sidecar'),
-      albums,
+      matched: found.matched,
+      albums: found.albums,
       imported: media('imported'),
       duplicates: media('duplicate'),
       motion: media('motion'),
