@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
+import type { TakeoutReport } from '../modules/takeout/takeout.report.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { progressDisplay, type ProgressDisplay } from './progress.js';
 import { describeError, TusError, withRetries, type TusClientOptions } from './tus-client.js';
@@ -28,23 +29,7 @@ type ImportStatus = TakeoutProgress['status'];
 const ended: ReadonlySet<ImportStatus> = new Set<ImportStatus>(['done', 'failed', 'cancelled']);
 const partPattern = /\.(zip|tgz|tar\.gz)$/i;
 
-export interface TakeoutReport {
-  import: Omit<TakeoutProgress, 'counts'>;
-  summary: TakeoutProgress['counts'];
-  albums: { title: string; description: string | null; folder: string; albumId: string | null }[];
-  notes: string[];
-  files: {
-    path: string;
-    part: string;
-    kind: string;
-    outcome: string;
-    detail: string | null;
-    assetId: string | null;
-    sidecar: string | null;
-    dateFrom?: string | null;
-    locationFrom?: string | null;
-  }[];
-}
+export type { TakeoutReport };
 
 interface Part {
   /** Absolute path. */

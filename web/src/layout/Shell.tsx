@@ -11,8 +11,8 @@ import {
   PhotosIcon,
   TrashIcon,
   UsersIcon,
+  ImportIcon,
 } from './icons';
-import { ImportIcon } from '../takeout/ImportIcon';
 import { Link, useRouter } from './router';
 
 /** The frame of every signed-in page: navigation, upload, account; drop target everywhere. */

@@ -34,6 +34,14 @@ export const HeartIcon = ({ filled = false }: { filled?: boolean }) => (
     />
   </Svg>
 );
+/** An arrow into a tray: bringing a library in. */
+export const ImportIcon = () => (
+  <Svg>
+    <path d="M12 3v12M7 10l5 5 5-5" />
+    <path d="M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />
+  </Svg>
+);
+
 export const ArchiveIcon = () => (
   <Svg>
     <rect x="2" y="3" width="20" height="5" rx="1" />

@@ -3,6 +3,25 @@ import type { TakeoutAlbumsTable } from '../../db/db.types.js';
 import type { ReportRow, TakeoutRepo } from './takeout.repo.js';
 import type { TakeoutProgress } from './takeout.view.js';
 
+/** The report's JSON, as `reportStream` writes it (for clients: the CLI, tests). */
+export interface TakeoutReport {
+  import: Omit<TakeoutProgress, 'counts'>;
+  summary: TakeoutProgress['counts'];
+  albums: { title: string; description: string | null; folder: string; albumId: string | null }[];
+  notes: string[];
+  files: {
+    path: string;
+    part: string;
+    kind: string;
+    outcome: string;
+    detail: string | null;
+    assetId: string | null;
+    sidecar: string | null;
+    dateFrom?: string | null;
+    locationFrom?: string | null;
+  }[];
+}
+
 const sharedAlbumsNote =
   'Albums that other people shared with you are not part of Google’s export: ask their owners ' +
   'for a share link, or save their photos to your library in Google Photos before exporting.';

@@ -10,6 +10,7 @@ import yazl from 'yazl';
 import { api, corpus, type TestUser } from '../../test/factories.js';
 import type { TestServer } from '../../test/test-server.js';
 import { tusCreate } from '../uploads/uploads.testing.js';
+import type { TakeoutReport } from './takeout.report.js';
 import type { TakeoutProgress } from './takeout.view.js';
 
 export const takeoutTree = (name: string): string => path.join(corpus, 'takeout', name);
@@ -55,22 +56,7 @@ export async function tgzTrees(trees: readonly string[], target: string): Promis
   return target;
 }
 
-export interface ImportReport {
-  summary: TakeoutProgress['counts'];
-  albums: { title: string; description: string | null; folder: string; albumId: string | null }[];
-  notes: string[];
-  files: {
-    path: string;
-    part: string;
-    kind: string;
-    outcome: string;
-    detail: string | null;
-    assetId: string | null;
-    sidecar: string | null;
-    dateFrom?: string | null;
-    locationFrom?: string | null;
-  }[];
-}
+export type ImportReport = TakeoutReport;
 
 export async function createImport(server: TestServer, user: TestUser): Promise<string> {
   const created = await api<TakeoutProgress>(server, 'POST', '/api/takeout/imports', {
