@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type {
   NewTakeoutEntry,
@@ -143,7 +144,11 @@ export class TakeoutRepo {
       .execute();
   }
 
-  /** Writes a folder's matches: each media entry's sidecar and, for motion files, their still. */
+  /**
+   * Writes a folder's matches: each media entry's sidecar and, for motion files, their still.
+   * One UPDATE per 300 entries (CASE by id), not one per entry: a year folder holds tens of
+   * thousands of files, and every statement costs memory until it is collected.
+   */
   async saveMatches(
     matches: readonly {
       id: number;
@@ -153,15 +158,25 @@ export class TakeoutRepo {
     }[],
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const m of matches) {
+      for (let i = 0; i < matches.length; i += 300) {
+        const chunk = matches.slice(i, i + 300);
+        const byId = (value: (m: (typeof chunk)[number]) => number | string | null, type: string) =>
+          sql<never>`case id ${sql.join(
+            chunk.map((m) => sql`when ${m.id} then cast(${value(m)} as ${sql.raw(type)})`),
+            sql` `,
+          )} end`;
         await trx
           .updateTable('takeout_entries')
           .set({
-            sidecar_entry_id: m.sidecarEntryId,
-            match_how: m.how,
-            motion_of_entry_id: m.motionOf,
+            sidecar_entry_id: byId((m) => m.sidecarEntryId, 'integer'),
+            match_how: byId((m) => m.how, 'text'),
+            motion_of_entry_id: byId((m) => m.motionOf, 'integer'),
           })
-          .where('id', '=', m.id)
+          .where(
+            'id',
+            'in',
+            chunk.map((m) => m.id),
+          )
           .execute();
       }
     });
