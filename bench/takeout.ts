@@ -23,6 +23,9 @@ const sizes = args.filter((a) => !a.startsWith('--')).map(Number);
 const runs = sizes.length > 0 ? sizes : [10_000, 100_000];
 const parts = Number(option('parts') ?? 10);
 const format = option('format') === 'tgz' ? 'tgz' : 'zip';
+// --until=importing stops once the index and match phases are over (their memory is what
+// depends on the export's size; the import itself handles one file at a time).
+const until = option('until');
 
 interface Progress {
   status: string;
@@ -65,6 +68,8 @@ async function memoryMb(pid: number, field: string): Promise<number> {
 }
 /** The kernel's high-water mark of the process's resident memory. */
 const peakRssMb = (pid: number) => memoryMb(pid, 'VmHWM');
+
+const seconds = (from: number, to: number) => (to - from) / 1000;
 
 async function run(files: number): Promise<void> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-bench-takeout-'));
@@ -131,6 +136,13 @@ async function run(files: number): Promise<void> {
         ));
         phases[progress.status] ??= Date.now();
         if (['done', 'failed', 'cancelled'].includes(progress.status)) break;
+        if (until === progress.status) {
+          const importing = phases.importing ?? Date.now();
+          console.log(
+            `  index and match ${seconds(uploaded, importing).toFixed(1)} s; server peak RSS so far: ${await peakRssMb(pid)} MB (now ${await memoryMb(pid, 'RssAnon')} MB anonymous, ${await memoryMb(pid, 'RssFile')} MB file-backed)`,
+          );
+          return;
+        }
         if (Date.now() - lastLog > 30_000) {
           lastLog = Date.now();
           const c = progress.counts;
@@ -153,7 +165,6 @@ async function run(files: number): Promise<void> {
       }
       const thumbnailsDone = Date.now();
       const c = progress.counts;
-      const seconds = (from: number, to: number) => (to - from) / 1000;
       const importSeconds = seconds(uploaded, done);
       console.log(`  status ${progress.status}: ${JSON.stringify(c)}`);
       console.log(
