@@ -127,6 +127,8 @@ async function run(files: number): Promise<void> {
       let progress: Progress;
       let lastLog = 0;
       const phases: Record<string, number> = {};
+      // The largest RSS seen while polling in each phase (every 500 ms).
+      const rssByPhase: Record<string, number> = {};
       for (;;) {
         ({ body: progress } = await call<Progress>(
           server,
@@ -135,11 +137,13 @@ async function run(files: number): Promise<void> {
           { token },
         ));
         phases[progress.status] ??= Date.now();
+        const rss = await memoryMb(pid, 'VmRSS');
+        rssByPhase[progress.status] = Math.max(rssByPhase[progress.status] ?? 0, rss);
         if (['done', 'failed', 'cancelled'].includes(progress.status)) break;
         if (until === progress.status) {
           const importing = phases.importing ?? Date.now();
           console.log(
-            `  index and match ${seconds(uploaded, importing).toFixed(1)} s; server peak RSS so far: ${await peakRssMb(pid)} MB (now ${await memoryMb(pid, 'RssAnon')} MB anonymous, ${await memoryMb(pid, 'RssFile')} MB file-backed)`,
+            `  index and match ${seconds(uploaded, importing).toFixed(1)} s; server peak RSS so far: ${await peakRssMb(pid)} MB (now ${await memoryMb(pid, 'RssAnon')} MB anonymous, ${await memoryMb(pid, 'RssFile')} MB file-backed); largest RSS seen by phase: ${JSON.stringify(rssByPhase)}`,
           );
           return;
         }
@@ -167,6 +171,7 @@ async function run(files: number): Promise<void> {
       const c = progress.counts;
       const importSeconds = seconds(uploaded, done);
       console.log(`  status ${progress.status}: ${JSON.stringify(c)}`);
+      console.log(`  largest RSS seen by phase (MB): ${JSON.stringify(rssByPhase)}`);
       console.log(
         `  upload of the parts (tus, one request each): ${seconds(uploadStart, uploaded).toFixed(1)} s`,
       );
