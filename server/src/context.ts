@@ -86,7 +86,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const shares = new SharesService(sharesRepo, access, config);
   const shareVisits = new ShareVisitsService(sharesRepo, access, assets, albums, auth, config);
 
-  const takeoutRepo = new TakeoutRepo(db);
+  const takeoutRepo = new TakeoutRepo(db, database.dialect);
   const partsDir = path.join(config.dataDir, 'takeout');
   const takeoutRunner = new TakeoutRunner(takeoutRepo, assets, albums, {
     partsDir,

@@ -4,7 +4,7 @@ import { pairLivePhotos } from './takeout.live.js';
 import { matchSidecars } from './takeout.match.js';
 import { folderName } from './takeout.names.js';
 import type { TakeoutRepo } from './takeout.repo.js';
-import type { AlbumSidecar, PhotoSidecar } from './takeout.sidecar.js';
+import type { AlbumSidecar } from './takeout.sidecar.js';
 
 /**
  * The second phase: every folder (whatever parts its files came in) is matched on its own, so
@@ -18,12 +18,11 @@ export async function matchImport(repo: TakeoutRepo, importId: string): Promise<
     const sidecars = new Map<string, number>();
     const candidates: { name: string; title: string | null }[] = [];
     for (const entry of entries) {
-      if (entry.role === 'sidecar' && entry.sidecar) {
-        const sidecar = JSON.parse(entry.sidecar) as PhotoSidecar;
+      if (entry.role === 'sidecar') {
         sidecars.set(entry.name, entry.id);
-        candidates.push({ name: entry.name, title: sidecar.title });
-      } else if (entry.role === 'album-meta' && entry.sidecar) {
-        const album = JSON.parse(entry.sidecar) as AlbumSidecar;
+        candidates.push({ name: entry.name, title: entry.title });
+      } else if (entry.role === 'album-meta' && entry.album) {
+        const album = JSON.parse(entry.album) as AlbumSidecar;
         await repo.saveAlbum({
           import_id: importId,
           folder,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import type { Db, Dialect } from '../../db/database.js';
 import type {
   NewTakeoutEntry,
   TakeoutEntryRow,
@@ -33,7 +33,10 @@ const unfinished: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'im
 
 /** Imports, their parts, the index of their entries and the albums found. */
 export class TakeoutRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   async createImport(row: TakeoutImportRow): Promise<void> {
     await this.db.insertInto('takeout_imports').values(row).execute();
@@ -130,13 +133,37 @@ export class TakeoutRepo {
     return rows.map((r) => r.folder);
   }
 
+  /**
+   * A folder's media, photo sidecars and album metadata, for matching. Of a photo sidecar only its
+   * title is read (by the database, from the stored JSON): a year folder holds tens of thousands
+   * of them, which need not all be loaded and parsed at once.
+   */
   entriesOfFolder(
     importId: string,
     folder: string,
-  ): Promise<Pick<TakeoutEntryRow, 'id' | 'name' | 'role' | 'sidecar'>[]> {
+  ): Promise<
+    (Pick<TakeoutEntryRow, 'id' | 'name' | 'role'> & {
+      title: string | null;
+      album: string | null;
+    })[]
+  > {
+    const title =
+      this.dialect === 'postgres'
+        ? sql<string | null>`(sidecar::json ->> 'title')`
+        : sql<string | null>`json_extract(sidecar, '$.title')`;
     return this.db
       .selectFrom('takeout_entries')
-      .select(['id', 'name', 'role', 'sidecar'])
+      .select(['id', 'name', 'role'])
+      .select((eb) => [
+        eb.case().when('role', '=', 'sidecar').then(title).else(null).end().as('title'),
+        eb
+          .case()
+          .when('role', '=', 'album-meta')
+          .then(eb.ref('sidecar'))
+          .else(null)
+          .end()
+          .as('album'),
+      ])
       .where('import_id', '=', importId)
       .where('folder', '=', folder)
       .where('role', 'in', ['media', 'sidecar', 'album-meta'])
