@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +5,15 @@ import { parseArgs } from 'node:util';
 import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
 import type { TakeoutReport } from '../modules/takeout/takeout.report.js';
 import { ApiClient, ApiError } from './api-client.js';
+import {
+  defaultStateFile,
+  readState,
+  serverKey,
+  stateWritten,
+  writeState,
+  type ImportState,
+} from './takeout.state.js';
+import { summarize } from './takeout.summary.js';
 import { progressDisplay, type ProgressDisplay } from './progress.js';
 import { describeError, TusError, withRetries, type TusClientOptions } from './tus-client.js';
 
@@ -30,6 +38,8 @@ const ended: ReadonlySet<ImportStatus> = new Set<ImportStatus>(['done', 'failed'
 const partPattern = /\.(zip|tgz|tar\.gz)$/i;
 
 export type { TakeoutReport };
+export { summarize } from './takeout.summary.js';
+export { defaultStateFile } from './takeout.state.js';
 
 interface Part {
   /** Absolute path. */
@@ -37,14 +47,6 @@ interface Part {
   name: string;
   size: number;
   mtimeMs: number;
-}
-
-/** What a later run needs to continue: the import, and for each part its upload or its id. */
-interface ImportState {
-  version: 1;
-  server: string;
-  importId: string;
-  parts: Record<string, { size: number; mtimeMs: number; url?: string; partId?: string }>;
 }
 
 class UsageError extends Error {}
@@ -72,51 +74,7 @@ async function checkParts(args: readonly string[]): Promise<{ parts: Part[]; pro
   return { parts, problems };
 }
 
-const serverKey = (server: string) => new URL(server).href.replace(/\/+$/, '');
 const sortedFiles = (parts: readonly Part[]) => parts.map((p) => p.file).sort();
-
-/** `.pixelunion-takeout-<hash>.json` in the current folder, for this server and these parts. */
-export function defaultStateFile(server: string, files: readonly string[]): string {
-  const hash = createHash('sha256')
-    .update(JSON.stringify([serverKey(server), [...files].sort()]))
-    .digest('hex')
-    .slice(0, 16);
-  return path.resolve(`.pixelunion-takeout-${hash}.json`);
-}
-
-async function readState(file: string, log: (line: string) => void): Promise<ImportState | null> {
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    const state = JSON.parse(text) as Partial<Record<keyof ImportState, unknown>> | null;
-    if (state?.version === 1 && typeof state.importId === 'string' && state.parts) {
-      return state as ImportState;
-    }
-  } catch {
-    // reported below
-  }
-  log(`Ignoring ${file}: it is not a state file this version understands.`);
-  return null;
-}
-
-// The state writes of this process, one after the other: Ctrl-C waits for the last one.
-let stateWrites: Promise<void> = Promise.resolve();
-
-/** Written to a temporary file, then renamed: a crash leaves the old state or the new one. */
-function writeState(file: string, state: ImportState): Promise<void> {
-  const text = `${JSON.stringify(state, null, 2)}\n`;
-  const write = stateWrites.then(async () => {
-    await fsp.writeFile(`${file}.tmp`, text);
-    await fsp.rename(`${file}.tmp`, file);
-  });
-  stateWrites = write.catch(() => undefined);
-  return write;
-}
 
 export interface TakeoutRunOptions {
   stateFile: string;
@@ -303,56 +261,6 @@ export async function importTakeout(
   return { progress, reportText };
 }
 
-/** The human summary of a report. */
-export function summarize(report: TakeoutReport, reportFile: string | null): string {
-  const { summary: s, import: imp } = report;
-  const out: string[] = [];
-  const failedParts = imp.parts.filter((p) => p.status === 'failed');
-  out.push(
-    `Import ${imp.id}: ${imp.status}${imp.error ? ` (${imp.error})` : ''}. ${imp.parts.length} parts, ${s.media} photos and videos, ${s.sidecars} metadata files.`,
-  );
-  const row = (label: string, count: number, note = '') =>
-    `  ${label.padEnd(20)}${String(count).padStart(7)}${note ? `   ${note}` : ''}`;
-  out.push(
-    row('imported', s.imported),
-    row('duplicates', s.duplicates, 'already in your library, or twice in the export'),
-    row('live-photo motion', s.motion, 'the video of a live photo, kept with its still'),
-    row('skipped', s.skipped),
-    row('failed', s.failed),
-    row('ignored', s.ignored, 'not photos or videos: HTML, other JSON'),
-    row('refused', s.refused, 'unsafe entries: paths leaving the archive, links, bombs'),
-  );
-  if (s.pending > 0) out.push(row('not imported yet', s.pending));
-  for (const part of failedParts) {
-    out.push(`Part ${part.fileName} could not be read: ${part.error ?? 'unknown error'}`);
-  }
-  out.push(`Albums (${report.albums.length}):`);
-  for (const album of report.albums) out.push(`  ${album.title}`);
-  if (report.notes.length > 0) {
-    out.push('Notes:');
-    for (const note of report.notes) out.push(`  ${note}`);
-  }
-  const rank: Record<string, number> = { failed: 0, refused: 1, skipped: 2 };
-  const problems = report.files
-    .filter((f) => f.outcome in rank)
-    .sort((a, b) => (rank[a.outcome] ?? 0) - (rank[b.outcome] ?? 0));
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 20);
-    out.push(
-      `Not imported (${problems.length}${shown.length < problems.length ? `, the first ${shown.length}` : ''}):`,
-    );
-    for (const f of shown) {
-      out.push(`  ${f.outcome.padEnd(8)} ${f.path} (${f.part})${f.detail ? `: ${f.detail}` : ''}`);
-    }
-  }
-  if (reportFile) {
-    out.push(
-      `The full report (every file, with reasons and where each date and place came from): ${reportFile}`,
-    );
-  }
-  return `${out.join('\n')}\n`;
-}
-
 const write = (stream: NodeJS.WriteStream, text: string) =>
   new Promise<void>((resolve) => {
     // Resolved once written: a large report must be out before the process exits.
@@ -414,7 +322,7 @@ export async function runTakeoutCommand(argv: string[]): Promise<number> {
   const interrupted = () => {
     display.stop();
     log(`\nInterrupted. Run the same command again to continue (state: ${stateFile}).`);
-    void stateWrites.finally(() => process.exit(130));
+    void stateWritten().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
 
