@@ -2,34 +2,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/client';
 import { FormError } from '../layout/FormError';
 import { Shell } from '../layout/Shell';
-import { formatBytes } from '../timeline/dates';
 import type { Transfer } from '../upload/transfer';
 import { isFinished, isRunning, takeout, type TakeoutImport, type TakeoutReport } from './api';
 import { ImportProgress } from './ImportProgress';
 import { ImportReport } from './ImportReport';
+import { PartList, type PartRow } from './PartList';
 import { PartPicker, useArchiveDrop } from './PartPicker';
+import { PastImports } from './PastImports';
 import { startPartTransfer } from './partTransfer';
-import { plural, statusText, when } from './words';
+import { plural } from './words';
 import './takeout.css';
-
-type RowState = 'waiting' | 'uploading' | 'uploaded' | 'failed';
-
-/** A part the user chose, as this page uploads it. */
-interface PartRow {
-  key: string;
-  name: string;
-  size: number;
-  sent: number;
-  state: RowState;
-  message: string | null;
-}
-
-const rowText: Record<RowState, string> = {
-  waiting: 'Waiting',
-  uploading: 'Uploading',
-  uploaded: 'Uploaded',
-  failed: 'Not uploaded',
-};
 
 const keyOf = (file: File) => `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
 
@@ -402,71 +384,16 @@ export function ImportPage() {
                 stopped.
               </p>
             )}
-            {rows.length > 0 && (
-              <>
-                <p className="takeout-hint" role="status">
-                  {uploading
-                    ? `Uploading: ${formatBytes(sent)} of ${formatBytes(total)}. Keep this page open; if it closes, choose the same files again to continue.`
-                    : failedRows > 0
-                      ? `${plural(failedRows, 'part was', 'parts were')} not uploaded.`
-                      : `${plural(rows.length, 'part')} uploaded.`}
-                </p>
-                <progress
-                  aria-label="Upload of all parts"
-                  max={Math.max(total, 1)}
-                  value={total > 0 ? sent : 1}
-                />
-              </>
-            )}
-            <ul className="takeout-parts" aria-label="Parts to upload">
-              {earlierParts.map((part) => (
-                <li key={part.id} className="takeout-part uploaded">
-                  <div className="takeout-part-row">
-                    <span className="takeout-part-name" title={part.fileName}>
-                      {part.fileName}
-                    </span>
-                    <span className="takeout-part-state">
-                      {formatBytes(part.size)} · Uploaded earlier
-                    </span>
-                  </div>
-                </li>
-              ))}
-              {rows.map((row) => (
-                <li key={row.key} className={`takeout-part ${row.state}`} data-state={row.state}>
-                  <div className="takeout-part-row">
-                    <span className="takeout-part-name" title={row.name}>
-                      {row.name}
-                    </span>
-                    <span className="takeout-part-state">
-                      {row.state === 'uploading'
-                        ? `${formatBytes(row.sent)} / ${formatBytes(row.size)}`
-                        : `${formatBytes(row.size)} · ${row.message ?? rowText[row.state]}`}
-                    </span>
-                    {row.state === 'failed' && files.current.has(row.key) && (
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => {
-                          retry(row.key);
-                        }}
-                      >
-                        Retry
-                      </button>
-                    )}
-                  </div>
-                  <progress
-                    aria-label={`Upload of ${row.name}`}
-                    max={Math.max(row.size, 1)}
-                    value={row.state === 'uploaded' ? Math.max(row.size, 1) : row.sent}
-                  />
-                  {row.state === 'failed' && row.message && (
-                    <p className="takeout-part-message" role="alert">
-                      {row.message}
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ul>
+            <PartList
+              earlierParts={earlierParts}
+              rows={rows}
+              uploading={uploading}
+              sent={sent}
+              total={total}
+              failedRows={failedRows}
+              canRetry={(key) => files.current.has(key)}
+              onRetry={retry}
+            />
             <div className="takeout-actions">
               <button
                 type="button"
@@ -527,41 +454,7 @@ export function ImportPage() {
           </>
         )}
 
-        {past.length > 0 && (
-          <section className="takeout-card" aria-labelledby="takeout-past-title">
-            <h3 id="takeout-past-title">Past imports</h3>
-            <ul className="takeout-past" aria-label="Past imports">
-              {past.map((item) => (
-                <li key={item.id} className={`takeout-past-item ${item.status}`}>
-                  <div>
-                    <strong>{when(item.createdAt)}</strong>
-                    <span className={`takeout-status ${item.status}`}>
-                      {statusText[item.status]}
-                    </span>
-                  </div>
-                  <small>
-                    {plural(item.parts.length, 'part')} ·{' '}
-                    {plural(item.counts.imported, 'photo or video', 'photos and videos')} imported
-                    {item.counts.duplicates > 0 ? ` · ${item.counts.duplicates} duplicates` : ''}
-                    {item.counts.skipped + item.counts.failed + item.counts.refused > 0
-                      ? ` · ${item.counts.skipped + item.counts.failed + item.counts.refused} left out`
-                      : ''}
-                  </small>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={uploading || Boolean(busy)}
-                    onClick={() => {
-                      show(item);
-                    }}
-                  >
-                    {item.status === 'uploading' ? 'Continue' : 'Show'}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
+        <PastImports past={past} disabled={uploading || Boolean(busy)} onShow={show} />
         {imports?.length === 0 && !current && (
           <p className="takeout-hint">You have not imported anything from Google Photos yet.</p>
         )}
