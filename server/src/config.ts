@@ -21,6 +21,29 @@ export interface Config {
   /** Days a share link's use log is kept. */
   linkLogDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Days between a user's request to delete their account and its erasure; 0 erases at once. */
+  erasureGraceDays: number;
+  /** Folder of the server's own log files (one per day), or null to log to stdout only. */
+  logDir: string | null;
+  /** Days a log file is kept before it is deleted. */
+  logRetentionDays: number;
+  /** S3-compatible object storage for blobs, or null for the local folder. */
+  s3: S3Config | null;
+  /** `eu`: refuse to start on object storage outside the EU/EEA. `off`: no check. */
+  dataResidency: 'eu' | 'off';
+}
+
+export interface S3Config {
+  /** Full URL of an S3-compatible endpoint, or null for AWS itself (region decides the host). */
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (`endpoint/bucket/key`), needed by most non-AWS servers. */
+  forcePathStyle: boolean;
+  /** Key prefix inside the bucket, so one bucket can hold several installations. */
+  prefix: string;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +94,50 @@ function logLevel(env: Env): Config['logLevel'] {
   return found;
 }
 
+function s3Config(env: Env): S3Config | null {
+  const bucket = env.PIXELUNION_S3_BUCKET;
+  if (bucket === undefined || bucket === '') return null;
+  const endpoint = env.PIXELUNION_S3_ENDPOINT ?? '';
+  if (endpoint !== '') {
+    try {
+      const url = new URL(endpoint);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(url.protocol);
+    } catch {
+      throw new ConfigError('PIXELUNION_S3_ENDPOINT', `is not an http(s) URL, got "${endpoint}"`);
+    }
+  }
+  const region = env.PIXELUNION_S3_REGION ?? '';
+  if (region === '')
+    throw new ConfigError('PIXELUNION_S3_REGION', 'must be set with PIXELUNION_S3_BUCKET');
+  const accessKeyId = env.PIXELUNION_S3_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID ?? '';
+  const secretAccessKey = env.PIXELUNION_S3_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY ?? '';
+  if (accessKeyId === '' || secretAccessKey === '') {
+    throw new ConfigError(
+      'PIXELUNION_S3_ACCESS_KEY_ID',
+      'and PIXELUNION_S3_SECRET_ACCESS_KEY must be set with PIXELUNION_S3_BUCKET',
+    );
+  }
+  const prefix = (env.PIXELUNION_S3_PREFIX ?? '').replace(/^\/+|\/+$/g, '');
+  return {
+    endpoint: endpoint === '' ? null : endpoint,
+    region,
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle:
+      (env.PIXELUNION_S3_FORCE_PATH_STYLE ?? (endpoint === '' ? 'false' : 'true')) === 'true',
+    prefix: prefix === '' ? '' : `${prefix}/`,
+  };
+}
+
+function dataResidency(env: Env): Config['dataResidency'] {
+  const raw = env.PIXELUNION_DATA_RESIDENCY ?? 'eu';
+  if (raw !== 'eu' && raw !== 'off') {
+    throw new ConfigError('PIXELUNION_DATA_RESIDENCY', `must be "eu" or "off", got "${raw}"`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.PIXELUNION_DATA_DIR ?? './data');
   return Object.freeze({
@@ -89,5 +156,10 @@ export function loadConfig(env: Env = process.env): Config {
     linkDefaultDays: integer(env, 'PIXELUNION_LINK_DEFAULT_DAYS', 30, 1, 3650),
     linkLogDays: integer(env, 'PIXELUNION_LINK_LOG_DAYS', 90, 1, 3650),
     logLevel: logLevel(env),
+    erasureGraceDays: integer(env, 'PIXELUNION_ERASURE_GRACE_DAYS', 7, 0, 365),
+    logDir: env.PIXELUNION_LOG_DIR ? path.resolve(env.PIXELUNION_LOG_DIR) : null,
+    logRetentionDays: integer(env, 'PIXELUNION_LOG_RETENTION_DAYS', 14, 1, 3650),
+    s3: s3Config(env),
+    dataResidency: dataResidency(env),
   });
 }

@@ -10,6 +10,7 @@ import * as resumableUploads from './migrations/0003_resumable_uploads.js';
 import * as albums from './migrations/0004_albums.js';
 import * as sharing from './migrations/0005_sharing.js';
 import * as takeout from './migrations/0006_takeout.js';
+import * as privacy from './migrations/0007_privacy.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0004_albums': albums,
   '0005_sharing': sharing,
   '0006_takeout': takeout,
+  '0007_privacy': privacy,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

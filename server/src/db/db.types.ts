@@ -12,6 +12,21 @@ export interface UsersTable {
   is_admin: number;
   quota_bytes: number | null;
   created_at: number;
+  erasure_requested_at: number | null;
+  erasure_due_at: number | null;
+  erasure_receipt_hash: string | null;
+  strip_location: Generated<number>;
+}
+
+/** What an erasure removed and when; nothing in it identifies the erased user. */
+export interface ErasureReceiptsTable {
+  id: string;
+  token_hash: string;
+  requested_at: number | null;
+  erased_at: number;
+  erased_by: 'user' | 'admin';
+  /** JSON: counts of what was deleted, by kind. */
+  summary: string;
 }
 
 export interface SessionsTable {
@@ -288,6 +303,7 @@ export interface Database {
   takeout_parts: TakeoutPartsTable;
   takeout_entries: TakeoutEntriesTable;
   takeout_albums: TakeoutAlbumsTable;
+  erasure_receipts: ErasureReceiptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

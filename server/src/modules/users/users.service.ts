@@ -51,6 +51,10 @@ export class UsersService {
       is_admin: input.isAdmin ? 1 : 0,
       quota_bytes: input.quotaBytes ?? null,
       created_at: Date.now(),
+      erasure_requested_at: null,
+      erasure_due_at: null,
+      erasure_receipt_hash: null,
+      strip_location: 0,
     };
     await this.repo.insert(user);
     return toUserView(user);
