@@ -19,10 +19,13 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { jobsRoutes } from './modules/jobs/jobs.routes.js';
 import { sharesPublicRoutes } from './modules/shares/shares.public.routes.js';
 import { takeoutRoutes } from './modules/takeout/takeout.routes.js';
+import { exportRoutes } from './modules/export/export.routes.js';
 import { sharesRoutes } from './modules/shares/shares.routes.js';
 import { timelineRoutes } from './modules/timeline/timeline.routes.js';
 import { uploadsRoutes } from './modules/uploads/uploads.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { privacyRoutes } from './modules/privacy/privacy.routes.js';
+import { erasureRoutes } from './modules/erasure/erasure.routes.js';
 
 export const apiVersion = '0.1.0';
 
@@ -100,6 +103,9 @@ export async function buildApp(
   await uploadsRoutes(api, ctx);
   sharesRoutes(api, ctx);
   takeoutRoutes(api, ctx);
+  exportRoutes(api, ctx);
+  privacyRoutes(api, ctx);
+  erasureRoutes(api, ctx);
   await sharesPublicRoutes(api, ctx);
   await registerWebApp(app);
   await app.ready();

@@ -21,7 +21,7 @@ import { UploadsService } from './modules/uploads/uploads.service.js';
 import { UsersRepo } from './modules/users/users.repo.js';
 import { UsersService } from './modules/users/users.service.js';
 import type { BlobStore } from './storage/blob-store.js';
-import { LocalBlobStore } from './storage/local.blob-store.js';
+import { openBlobStore } from './storage/blob-stores.js';
 import { AlbumsRepo } from './modules/albums/albums.repo.js';
 import { AlbumsService } from './modules/albums/albums.service.js';
 import { runPeriodically } from './jobs/periodic.js';
@@ -33,6 +33,9 @@ import { ShareVisitsService } from './modules/shares/shares.visits.js';
 import { TakeoutRepo } from './modules/takeout/takeout.repo.js';
 import { TakeoutRunner } from './modules/takeout/takeout.runner.js';
 import { TakeoutService } from './modules/takeout/takeout.service.js';
+import { ErasureRepo } from './modules/erasure/erasure.repo.js';
+import { ErasureService } from './modules/erasure/erasure.service.js';
+import { createExports, type ExportService } from './modules/export/export.context.js';
 
 /** Everything the routes and workers use, built once from the configuration. */
 export interface AppContext {
@@ -50,6 +53,8 @@ export interface AppContext {
   shares: SharesService;
   shareVisits: ShareVisitsService;
   takeout: TakeoutService;
+  erasure: ErasureService;
+  exports: ExportService;
   /** Starts background work: recovery of interrupted uploads, then the job workers. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -59,7 +64,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const database = openDatabase(config);
   await migrateToLatest(database.db);
   const { db } = database;
-  const blobs = new LocalBlobStore(path.join(config.dataDir, 'library'), config.storageLocation);
+  const blobs = await openBlobStore(config);
   const uploadTmpDir = path.join(config.dataDir, 'tmp', 'uploads');
   const jobs = new EmbeddedJobQueue(new JobsRepo(db, database.dialect), config.jobConcurrency, log);
   const access = new AccessService(new AccessRepo(db));
@@ -106,8 +111,21 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     log,
   );
 
+  const erasure = new ErasureService(
+    new ErasureRepo(db, database.dialect),
+    blobs,
+    auth,
+    config,
+    { dataDir: config.dataDir, libraryDir: path.join(config.dataDir, 'library') },
+    log,
+  );
+  auth.onSignIn = (userId) => erasure.onSignIn(userId);
+  const exports = createExports(db, access, jobs, blobs, config.dataDir);
+
   let stopTrashExpiry = () => Promise.resolve();
+  let stopAccountErasure = () => Promise.resolve();
   let stopLinkLogExpiry = () => Promise.resolve();
+  let stopExportExpiry = () => Promise.resolve();
 
   return {
     config,
@@ -124,13 +142,17 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     shares,
     shareVisits,
     takeout,
+    erasure,
+    exports,
     async startWorkers() {
       await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
       await auth.purgeExpiredSessions();
       await uploads.startPurging();
-      await jobs.start({ ...processor.handlers(), ...takeout.handlers() }, async (...args) => {
+      const handlers = { ...processor.handlers(), ...takeout.handlers(), ...exports.handlers() };
+      await jobs.start(handlers, async (...args) => {
         await processor.gaveUp(...args);
         await takeout.gaveUp(...args);
+        await exports.gaveUp(...args);
       });
       await takeout.resumeInterrupted();
       if (config.trashDays > 0) {
@@ -150,10 +172,24 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         },
         log,
       );
+      stopExportExpiry = runPeriodically(
+        'export-expiry',
+        3600_000,
+        () => exports.purgeExpired(),
+        log,
+      );
+      stopAccountErasure = runPeriodically(
+        'account-erasure',
+        3600_000,
+        () => erasure.eraseDue(),
+        log,
+      );
     },
     async close() {
       await stopTrashExpiry();
+      await stopAccountErasure();
       await stopLinkLogExpiry();
+      await stopExportExpiry();
       uploads.stopPurging();
       takeoutRunner.stop();
       await jobs.stop();

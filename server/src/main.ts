@@ -10,6 +10,9 @@ Commands:
   import-takeout <parts...> --server URL --api-key KEY [--json] [--state FILE]
                                          import a Google Takeout export (.zip/.tgz parts);
                                          run it again to continue an interrupted import
+  export --server URL --api-key KEY --out DIR [--part-size BYTES]
+                                         download everything: originals and all their data;
+                                         run it again to continue an interrupted download
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     case 'import-takeout': {
       const { runTakeoutCommand } = await import('./cli/takeout.command.js');
       return runTakeoutCommand(rest);
+    }
+    case 'export': {
+      const { runExportCommand } = await import('./cli/export.command.js');
+      return runExportCommand(rest);
     }
     case 'help':
     case '--help':

@@ -1,3 +1,5 @@
+import { AccountPage } from './account/AccountPage';
+import { ErasureReceiptPage } from './account/ErasureReceiptPage';
 import { AdminPage } from './admin/AdminPage';
 import { AlbumPage } from './albums/AlbumPage';
 import { AlbumsPage } from './albums/AlbumsPage';
@@ -6,6 +8,7 @@ import { useSession } from './auth/session';
 import { RouterProvider, useRouter } from './layout/router';
 import { Shell } from './layout/Shell';
 import { PublicPage } from './public/PublicPage';
+import { PrivacyPage } from './privacy/PrivacyPage';
 import { LinksPage } from './shares/LinksPage';
 import { ImportPage } from './takeout/ImportPage';
 import { TimelinePage } from './timeline/TimelinePage';
@@ -24,6 +27,7 @@ function Pages() {
   if (path === '/sharing') return <LinksPage />;
   if (path === '/import') return <ImportPage />;
   if (path === '/admin' && user.isAdmin) return <AdminPage />;
+  if (path === '/account') return <AccountPage />;
   return (
     <Shell title="Not found">
       <p className="center-message">There is no page at {path}.</p>
@@ -36,6 +40,11 @@ function Root() {
   const { path } = useRouter();
   const link = /^\/s\/([^/]+)\/?$/.exec(path);
   if (link?.[1]) return <PublicPage linkKey={decodeURIComponent(link[1])} />;
+  // Readable before signing up: what this server does with personal data.
+  if (path === '/privacy') return <PrivacyPage />;
+  // An erased account's receipt: its token is the only key.
+  const receipt = /^\/erasure-receipt\/([^/]+)\/?$/.exec(path);
+  if (receipt?.[1]) return <ErasureReceiptPage token={decodeURIComponent(receipt[1])} />;
   return (
     <AuthGate>
       <UploadProvider>

@@ -116,4 +116,13 @@ export class AccessRepo {
       .executeTakeFirst();
     return row?.owner_id ?? null;
   }
+
+  async exportOwner(exportId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('exports')
+      .select('owner_id')
+      .where('id', '=', exportId)
+      .executeTakeFirst();
+    return row?.owner_id ?? null;
+  }
 }

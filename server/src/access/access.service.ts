@@ -111,6 +111,11 @@ export class AccessService {
     if ((await this.repo.takeoutImportOwner(importId)) !== actor.userId) throw notFound('Import');
   }
 
+  /** An export, its parts and their download are their owner's alone. */
+  async requireExport(actor: Actor, exportId: string): Promise<void> {
+    if ((await this.repo.exportOwner(exportId)) !== actor.userId) throw notFound('Export');
+  }
+
   /**
    * Whether the link may be used at all, checked on every request: revoked, expired, exhausted
    * (a new view, or content for a visitor without one of its views), then the password.

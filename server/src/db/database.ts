@@ -11,6 +11,7 @@ import * as albums from './migrations/0004_albums.js';
 import * as sharing from './migrations/0005_sharing.js';
 import * as takeout from './migrations/0006_takeout.js';
 import * as privacy from './migrations/0007_privacy.js';
+import * as exportsMigration from './migrations/0008_exports.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0005_sharing': sharing,
   '0006_takeout': takeout,
   '0007_privacy': privacy,
+  '0008_exports': exportsMigration,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

@@ -283,6 +283,46 @@ export interface TakeoutAlbumsTable {
   album_id: string | null;
 }
 
+export type ExportStatus = 'queued' | 'building' | 'ready' | 'failed';
+
+/** A full export of one user's library (export.builder.ts); expires at `expires_at`. */
+export interface ExportsTable {
+  id: string;
+  owner_id: string;
+  status: ExportStatus;
+  error: string | null;
+  /** The folder every path in the zips starts with: `PixelUnion export <date>`. */
+  root: string;
+  part_size: number;
+  asset_count: number;
+  assets_done: number;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  expires_at: number;
+}
+
+export interface ExportPartsTable {
+  export_id: string;
+  part: number;
+  size: number;
+  entry_count: number;
+}
+
+/** One file of an export's zips: its path there and the blob its bytes are read from. */
+export interface ExportEntriesTable {
+  export_id: string;
+  seq: number;
+  asset_id: string | null;
+  kind: 'original' | 'motion' | 'json' | 'xmp' | 'thumbnail' | 'file';
+  part: number | null;
+  path: string;
+  blob_key: string;
+  size: number;
+  crc32: number;
+  modified_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -304,6 +344,9 @@ export interface Database {
   takeout_entries: TakeoutEntriesTable;
   takeout_albums: TakeoutAlbumsTable;
   erasure_receipts: ErasureReceiptsTable;
+  exports: ExportsTable;
+  export_parts: ExportPartsTable;
+  export_entries: ExportEntriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -318,3 +361,5 @@ export type TakeoutImportRow = Selectable<TakeoutImportsTable>;
 export type TakeoutPartRow = Selectable<TakeoutPartsTable>;
 export type TakeoutEntryRow = Selectable<TakeoutEntriesTable>;
 export type NewTakeoutEntry = Insertable<TakeoutEntriesTable>;
+export type ExportRow = Selectable<ExportsTable>;
+export type ExportEntryRow = Selectable<ExportEntriesTable>;

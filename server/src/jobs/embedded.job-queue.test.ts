@@ -39,6 +39,7 @@ describe.each(dialects)('the embedded job queue on %s', (dialect) => {
     thumbnails: () => Promise.resolve(),
     'delete-files': () => Promise.resolve(),
     'takeout-import': () => Promise.resolve(),
+    export: () => Promise.resolve(),
   });
 
   const until = async (check: () => Promise<boolean>) => {

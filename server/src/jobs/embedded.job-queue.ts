@@ -12,6 +12,7 @@ import type {
 } from './job-queue.js';
 import { queueNames } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
+import { assertDeclared } from '../modules/privacy/privacy.register.js';
 
 const maxAttempts = 3;
 const idlePollMs = 500;
@@ -51,6 +52,8 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   async start(handlers: JobHandlers, onGiveUp?: GiveUpHandler): Promise<void> {
+    // Work the processing register does not declare never runs (privacy.register.ts).
+    for (const queue of Object.keys(handlers)) assertDeclared('job', queue);
     this.onGiveUp = onGiveUp;
     // One process owns the embedded queue, so whatever was running or held belonged to a dead run.
     await this.repo.release();
@@ -149,6 +152,8 @@ export class EmbeddedJobQueue implements JobQueue {
         return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
       case 'takeout-import':
         return handlers['takeout-import'](JSON.parse(payload) as JobPayloads['takeout-import']);
+      case 'export':
+        return handlers.export(JSON.parse(payload) as JobPayloads['export']);
     }
   }
 

@@ -6,6 +6,7 @@ export interface JobPayloads {
   thumbnails: { assetId: string };
   'delete-files': { keys: string[] };
   'takeout-import': { importId: string };
+  export: { exportId: string };
 }
 export type QueueName = keyof JobPayloads;
 export const queueNames: readonly QueueName[] = [
@@ -13,6 +14,7 @@ export const queueNames: readonly QueueName[] = [
   'thumbnails',
   'delete-files',
   'takeout-import',
+  'export',
 ];
 
 export type JobHandlers = { [Q in QueueName]: (payload: JobPayloads[Q]) => Promise<void> };

@@ -8,7 +8,7 @@ export { sniffFile } from './media.sniff.js';
 export { extractMetadata } from './media.metadata.js';
 export { embeddedMotionOf } from './media.motion.js';
 export { generateFullSize, generateThumbnails } from './media.thumbnails.js';
-export { forbiddenTags, stripMetadata } from './media.strip.js';
+export { forbiddenTags, locationTags, stripMetadata } from './media.strip.js';
 
 /** Ends the exiftool processes, HEIC decoder threads and any running ffmpeg. */
 export async function closeMedia(): Promise<void> {

@@ -11,14 +11,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `pixelunion serve` as a real child process on a free port, resolving once it listens. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `pixelunion serve` as a real child process on a free port, resolving once it listens.
+ * `nodeArgs` go to node before the entry point (e.g. `--import` of a preloaded module).
+ */
+export function startServerProcess(
+  env: Record<string, string>,
+  options: { nodeArgs?: readonly string[] } = {},
+): Promise<ServerProcess> {
   // The database is the caller's choice: a DATABASE_URL of the test run (CI sets one) would
   // otherwise turn an embedded-SQLite test into one on the shared PostgreSQL database.
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => key !== 'DATABASE_URL'),
   );
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
     env: { ...inherited, PORT: '0', PIXELUNION_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,6 +6,7 @@ import type { User } from '../api/types';
 import { Shell } from '../layout/Shell';
 import { formatBytes } from '../timeline/dates';
 import { FormError } from '../layout/FormError';
+import { EraseUserAction } from '../account/EraseUserAction';
 
 const gib = 1024 ** 3;
 const quotaFromInput = (value: string): number | null =>
@@ -94,6 +95,7 @@ export function AdminPage() {
                 <th>Email</th>
                 <th>Role</th>
                 <th>Quota</th>
+                <th>Erasure</th>
               </tr>
             </thead>
             <tbody>
@@ -110,6 +112,9 @@ export function AdminPage() {
                       }}
                     />
                     {user.quotaBytes !== null && <small>{formatBytes(user.quotaBytes)}</small>}
+                  </td>
+                  <td>
+                    <EraseUserAction user={user} onErased={load} />
                   </td>
                 </tr>
               ))}

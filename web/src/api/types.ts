@@ -5,6 +5,8 @@ export interface User {
   isAdmin: boolean;
   quotaBytes: number | null;
   createdAt: string;
+  /** New uploads lose their place (GPS and named places) before they are stored. */
+  stripLocation: boolean;
 }
 
 export interface Usage {

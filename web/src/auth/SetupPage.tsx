@@ -55,6 +55,9 @@ export function SetupPage({ onDone }: { onDone: (user: User) => void }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create account'}
         </button>
+        <a href="/privacy" className="auth-privacy-link">
+          Privacy: where your photos are kept and what is done with them
+        </a>
       </form>
     </main>
   );

@@ -39,6 +39,9 @@ export function SignInPage({ onDone }: { onDone: (user: User) => void }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <a href="/privacy" className="auth-privacy-link">
+          Privacy: where your photos are kept and what is done with them
+        </a>
       </form>
     </main>
   );

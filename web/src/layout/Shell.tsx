@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { AccountIcon } from '../account/AccountIcon';
 import { useSession } from '../auth/session';
 import { DropZone } from '../upload/DropZone';
 import { UploadButton, UploadPanel } from '../upload/UploadPanel';
@@ -36,6 +37,7 @@ export function Shell({
     { to: '/import', label: 'Import', icon: <ImportIcon /> },
     { to: '/archive', label: 'Archive', icon: <ArchiveIcon /> },
     { to: '/trash', label: 'Trash', icon: <TrashIcon /> },
+    { to: '/account', label: 'Account', icon: <AccountIcon /> },
     ...(user.isAdmin ? [{ to: '/admin', label: 'Users', icon: <UsersIcon /> }] : []),
   ];
   return (
@@ -77,6 +79,10 @@ export function Shell({
             <span>{item.label}</span>
           </Link>
         ))}
+        {/* A new tab: leaving the signed-in app here would end uploads in progress. */}
+        <a href="/privacy" target="_blank" rel="noopener" className="sidebar-privacy">
+          Privacy
+        </a>
       </nav>
       <main className="content">{children}</main>
       <UploadPanel />

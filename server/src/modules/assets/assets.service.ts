@@ -13,6 +13,7 @@ import { blobKeys, type BlobStore, type ByteRange } from '../../storage/blob-sto
 import type { UsersService } from '../users/users.service.js';
 import { bucketOf, instantOfLocal } from './asset-dates.js';
 import { importedColumns, initialDate, type ImportedFacts } from './assets.imported.js';
+import { removeLocation, withoutLocation } from './assets.location.js';
 import {
   moveToTempFile,
   receiveToTempFile,
@@ -127,6 +128,13 @@ export class AssetsService {
       }
       const existing = await this.repo.findByChecksum(actor.userId, received.checksum);
       if (existing) return { id: existing.id, status: 'duplicate' };
+      // The owner's choice, whoever sends the file (a share link's visitor, an import). The
+      // checksum stays the uploaded bytes' SHA-1, so the same file sent again is a duplicate.
+      const stripLocation = await this.users.stripsLocation(actor.userId);
+      const storedSize = stripLocation
+        ? await removeLocation(received.path, probe.mimeType, info.filename)
+        : received.size;
+      const facts = stripLocation ? withoutLocation(info.facts) : info.facts;
 
       const now = Date.now();
       const fileTime = info.fileCreatedAt ?? info.fileModifiedAt;
@@ -141,13 +149,13 @@ export class AssetsService {
             mime_type: probe.mimeType,
             status: 'processing',
             original_file_name: info.filename,
-            file_size: received.size,
+            file_size: storedSize,
             checksum: received.checksum,
             file_created_at: info.fileCreatedAt?.getTime() ?? null,
             file_modified_at: info.fileModifiedAt?.getTime() ?? null,
             uploaded_at: now,
-            ...initialDate(info.facts, fileTime, now),
-            ...importedColumns(info.facts, now),
+            ...initialDate(facts, fileTime, now),
+            ...importedColumns(facts, now),
             has_thumbnail: 0,
             uploaded_via_link_id: info.viaLinkId ?? null,
           },
@@ -170,6 +178,11 @@ export class AssetsService {
     }
   }
 
+  /** Whether new assets of this owner are stored without their location (their setting). */
+  stripsLocation(ownerId: string): Promise<boolean> {
+    return this.users.stripsLocation(ownerId);
+  }
+
   /** Gives an asset its live-photo video part from a finished file, which is moved or removed. */
   async attachMotion(actor: Actor, id: string, filePath: string): Promise<'attached' | 'already'> {
     try {
@@ -179,7 +192,9 @@ export class AssetsService {
       if (probe?.type !== 'video') {
         throw new DomainError('UNSUPPORTED_MEDIA', 'The motion part is not a video');
       }
-      const { size } = await fsp.stat(filePath);
+      const size = (await this.users.stripsLocation(asset.owner_id))
+        ? await removeLocation(filePath, probe.mimeType, asset.original_file_name)
+        : (await fsp.stat(filePath)).size;
       await this.blobs.putFile(blobKeys.motion(asset.owner_id, id), filePath);
       await this.repo.update([id], { motion_file_size: size, motion_mime_type: probe.mimeType });
       return 'attached';

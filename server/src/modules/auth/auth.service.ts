@@ -40,13 +40,24 @@ export class AuthService {
     return this.users.create({ ...input, isAdmin: true });
   }
 
+  /**
+   * Runs once the password is right, before the session is made; throwing refuses the sign-in.
+   * The erasure module sets it: signing in cancels a scheduled account erasure.
+   */
+  onSignIn: (userId: string) => Promise<void> = () => Promise.resolve();
+
+  /** The counter of failed sign-ins for an email (a hash: the table holds no email). */
+  static emailLimitKey(email: string): string {
+    return `login:email:${sha256(`login-email:${normaliseEmail(email)}`)}`;
+  }
+
   async login(emailInput: string, password: string, clientKey: string): Promise<LoginResult> {
     const email = normaliseEmail(emailInput);
     const now = Date.now();
     // Per client the limit is wider: a household behind one address shares it. The counters are
     // keyed by hashes: the table holds no email or network address.
     const limits = [
-      { key: `login:email:${sha256(`login-email:${email}`)}`, max: this.config.loginMaxAttempts },
+      { key: AuthService.emailLimitKey(email), max: this.config.loginMaxAttempts },
       {
         key: `login:client:${sha256(`login-client:${clientKey}`)}`,
         max: this.config.loginMaxAttempts * 5,
@@ -60,6 +71,7 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS', 'Wrong email or password');
     }
     await this.repo.clearFailures(limits[0]?.key ?? '');
+    await this.onSignIn(user.id);
     const token = newSecret('pus_');
     const expiresAt = now + this.config.sessionDays * 24 * 3600 * 1000;
     await this.repo.insertSession({

@@ -39,12 +39,14 @@ async function readSmall(stream: Readable, limit: number): Promise<string | null
  * The first phase of an import: one pass over a part that records every entry in the database.
  * Media files are only listed (their bytes are read once, when imported); JSON files are read and
  * kept parsed, because their photo may be in any other part. An interrupted index is redone.
+ * Without `keepLocation` (the owner keeps no location) a sidecar's place is not stored at all.
  */
 export async function indexPart(
   repo: TakeoutRepo,
   part: TakeoutPartRow,
   file: string,
   signal: AbortSignal,
+  keepLocation = true,
 ): Promise<void> {
   await repo.deleteEntriesOfPart(part.import_id, part.id);
   let batch: NewTakeoutEntry[] = [];
@@ -84,7 +86,7 @@ export async function indexPart(
             const detail = `${kind} file, not a photo or video`;
             Object.assign(row, { role, outcome: 'ignored', detail });
           } else if (role === 'sidecar-json') {
-            Object.assign(row, await classifyJson(row.name, entry.size, open));
+            Object.assign(row, await classifyJson(row.name, entry.size, open, keepLocation));
           }
           batch.push(row);
           if (batch.length >= batchSize) await flush();
@@ -122,6 +124,7 @@ async function classifyJson(
   name: string,
   size: number,
   open: () => Readable,
+  keepLocation: boolean,
 ): Promise<Partial<NewTakeoutEntry>> {
   const ignored = (detail: string) => ({
     role: 'ignored' as const,
@@ -134,7 +137,10 @@ async function classifyJson(
   if (!sidecar) return ignored('not valid JSON');
   switch (sidecar.kind) {
     case 'photo':
-      return { role: 'sidecar', sidecar: JSON.stringify(sidecar) };
+      return {
+        role: 'sidecar',
+        sidecar: JSON.stringify(keepLocation ? sidecar : { ...sidecar, location: null }),
+      };
     case 'album':
       return { role: 'album-meta', sidecar: JSON.stringify(sidecar) };
     case 'other':

@@ -63,8 +63,11 @@ export class TakeoutRunner {
 
     if (at(imp.status) <= at('indexing')) {
       await this.repo.updateImport(importId, { status: 'indexing' });
+      const keepLocation = !(await this.assets.stripsLocation(imp.owner_id));
       for (const part of parts) {
-        if (part.status === 'uploaded') await indexPart(this.repo, part, fileOf(part.id), signal);
+        if (part.status === 'uploaded') {
+          await indexPart(this.repo, part, fileOf(part.id), signal, keepLocation);
+        }
         if (await this.cancelled(importId)) return;
       }
     }

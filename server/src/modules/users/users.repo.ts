@@ -36,6 +36,14 @@ export class UsersRepo {
       .execute();
   }
 
+  async setStripLocation(id: string, on: boolean): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ strip_location: on ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Bytes of originals the user stores, trash included (it still occupies the disk). */
   async usageBytes(id: string): Promise<number> {
     const row = await this.db

@@ -10,6 +10,9 @@ export const userSchema = z.object({
   isAdmin: z.boolean(),
   quotaBytes: z.number().nullable(),
   createdAt: z.string(),
+  stripLocation: z
+    .boolean()
+    .describe('New uploads lose their location (GPS, place names) before they are stored'),
 });
 
 const quota = z.number().int().positive().nullable().optional();
@@ -18,6 +21,20 @@ export function usersRoutes(app: ZodApp, ctx: AppContext): void {
   const tags = ['users'];
   app.get('/api/users/me', { schema: { tags, response: { 200: userSchema } } }, (request) =>
     ctx.users.get(actorOf(request).userId),
+  );
+
+  app.patch(
+    '/api/users/me',
+    {
+      schema: {
+        tags,
+        description:
+          'Changes settings of your own account. stripLocation: remove the location of every new upload (multipart, tus, Takeout, share-link uploads into your albums); existing photos are not changed.',
+        body: z.object({ stripLocation: z.boolean().optional() }),
+        response: { 200: userSchema },
+      },
+    },
+    (request) => ctx.users.updateOwnSettings(actorOf(request).userId, request.body),
   );
 
   app.get(

@@ -12,6 +12,13 @@ export interface UserView {
   isAdmin: boolean;
   quotaBytes: number | null;
   createdAt: string;
+  /** New uploads lose their location (GPS, place names) before they are stored. */
+  stripLocation: boolean;
+}
+
+/** What users may change of their own account. */
+export interface OwnSettings {
+  stripLocation?: boolean;
 }
 
 export function toUserView(user: UserRow): UserView {
@@ -22,6 +29,7 @@ export function toUserView(user: UserRow): UserView {
     isAdmin: user.is_admin === 1,
     quotaBytes: user.quota_bytes,
     createdAt: new Date(user.created_at).toISOString(),
+    stripLocation: user.strip_location === 1,
   };
 }
 
@@ -94,6 +102,21 @@ export class UsersService {
     await this.get(id);
     await this.repo.setQuota(id, quotaBytes);
     return this.get(id);
+  }
+
+  async updateOwnSettings(id: string, settings: OwnSettings): Promise<UserView> {
+    await this.get(id);
+    if (settings.stripLocation !== undefined) {
+      await this.repo.setStripLocation(id, settings.stripLocation);
+    }
+    return this.get(id);
+  }
+
+  /** Whether the user's new uploads lose their location before they are stored. */
+  async stripsLocation(id: string): Promise<boolean> {
+    const user = await this.repo.findById(id);
+    if (!user) throw notFound('User');
+    return user.strip_location === 1;
   }
 
   /**
