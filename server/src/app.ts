@@ -26,6 +26,8 @@ import { uploadsRoutes } from './modules/uploads/uploads.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 import { erasureRoutes } from './modules/erasure/erasure.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { registerRequestMetrics } from './http/metrics.js';
 
 export const apiVersion = '0.1.0';
 
@@ -34,7 +36,11 @@ export async function buildApp(
   ctx: AppContext,
   logger: boolean | object = false,
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger, trustProxy: false, bodyLimit: 5 * 1024 * 1024 });
+  // Behind a reverse proxy (PIXELUNION_TRUSTED_PROXIES), its X-Forwarded-For/-Proto give the
+  // client's address and https; from anyone else those headers are ignored.
+  const { trustedProxies } = ctx.config;
+  const trustProxy = trustedProxies.length > 0 ? [...trustedProxies] : false;
+  const app = Fastify({ logger, trustProxy, bodyLimit: 5 * 1024 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
@@ -88,11 +94,10 @@ export async function buildApp(
   });
   registerAuthentication(app, ctx.auth);
 
+  registerRequestMetrics(app, ctx.config);
+
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get('/api/health', { schema: { tags: ['server'] } }, async () => {
-    await ctx.users.count();
-    return { status: 'ok' };
-  });
+  healthRoutes(api, ctx);
   api.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   authRoutes(api, ctx);
   usersRoutes(api, ctx);

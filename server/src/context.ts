@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
 import { AccessRepo } from './access/access.repo.js';
 import { AccessService } from './access/access.service.js';
-import { EmbeddedJobQueue } from './jobs/embedded.job-queue.js';
+import { openJobQueue } from './jobs/job-queues.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { JobsRepo } from './jobs/jobs.repo.js';
 import { closeMedia } from './media/index.js';
@@ -25,6 +25,8 @@ import { openBlobStore } from './storage/blob-stores.js';
 import { AlbumsRepo } from './modules/albums/albums.repo.js';
 import { AlbumsService } from './modules/albums/albums.service.js';
 import { runPeriodically } from './jobs/periodic.js';
+import { timeJobs } from './http/metrics.js';
+import { dutiesOf } from './roles.js';
 import { FullSizeRenditions } from './modules/assets/assets.fullsize.js';
 import { StrippedOriginals } from './modules/assets/assets.stripped.js';
 import { SharesRepo } from './modules/shares/shares.repo.js';
@@ -55,7 +57,10 @@ export interface AppContext {
   takeout: TakeoutService;
   erasure: ErasureService;
   exports: ExportService;
-  /** Starts background work: recovery of interrupted uploads, then the job workers. */
+  /**
+   * Starts what this process's role (PIXELUNION_ROLE, roles.ts) runs: api, the recovery of
+   * interrupted uploads; worker, the job workers and periodic tasks; all, both.
+   */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,7 +71,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const { db } = database;
   const blobs = await openBlobStore(config);
   const uploadTmpDir = path.join(config.dataDir, 'tmp', 'uploads');
-  const jobs = new EmbeddedJobQueue(new JobsRepo(db, database.dialect), config.jobConcurrency, log);
+  const jobs = openJobQueue(config, new JobsRepo(db, database.dialect), log);
   const access = new AccessService(new AccessRepo(db));
   const usersRepo = new UsersRepo(db);
   const users = new UsersService(usersRepo);
@@ -145,11 +150,13 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     erasure,
     exports,
     async startWorkers() {
-      await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
+      const duties = dutiesOf(config.role);
+      if (duties.api) await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
+      if (!duties.background) return;
       await auth.purgeExpiredSessions();
       await uploads.startPurging();
       const handlers = { ...processor.handlers(), ...takeout.handlers(), ...exports.handlers() };
-      await jobs.start(handlers, async (...args) => {
+      await jobs.start(timeJobs(handlers), async (...args) => {
         await processor.gaveUp(...args);
         await takeout.gaveUp(...args);
         await exports.gaveUp(...args);

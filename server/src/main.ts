@@ -3,12 +3,14 @@ import { loadConfig, ConfigError } from './config.js';
 const usage = `Usage: pixelunion <command>
 
 Commands:
-  serve                                  run the server (the default)
+  serve                                  run the server (the default); PIXELUNION_ROLE=api runs
+                                         only the HTTP API, PIXELUNION_ROLE=worker only the jobs
+  worker                                 the same as PIXELUNION_ROLE=worker pixelunion serve
   openapi                                print the OpenAPI document
   upload <paths...> --server URL --api-key KEY
                                          upload files and folders to a server
   import-takeout <parts...> --server URL --api-key KEY [--json] [--state FILE]
-                                         import a Google Takeout export (.zip/.tgz parts);
+                                         import a Google Takeout or a PixelUnion export;
                                          run it again to continue an interrupted import
   export --server URL --api-key KEY --out DIR [--part-size BYTES]
                                          download everything: originals and all their data;
@@ -21,6 +23,11 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { serve } = await import('./serve.js');
       await serve(loadConfig());
+      return -1;
+    }
+    case 'worker': {
+      const { serve } = await import('./serve.js');
+      await serve(loadConfig({ ...process.env, PIXELUNION_ROLE: 'worker' }));
       return -1;
     }
     case 'openapi': {

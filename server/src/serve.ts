@@ -2,27 +2,118 @@ import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { createContext } from './context.js';
 import { createLogging } from './http/logging.js';
+import { jobsInProgress, startOpsServer, type OpsServer } from './http/metrics.js';
+import { createHealthService } from './modules/health/health.service.js';
+import { dutiesOf } from './roles.js';
 
-/** Runs the server until SIGINT/SIGTERM, then finishes in-flight requests and jobs. */
+/**
+ * Runs the server in its role (PIXELUNION_ROLE) until SIGINT/SIGTERM, then stops taking
+ * connections, finishes the requests and jobs in progress, and exits 0; if that takes longer
+ * than PIXELUNION_SHUTDOWN_SECONDS (or a second signal comes), it exits 1 and logs what was
+ * still running.
+ *
+ * - `all`: the API and web app on PORT, job workers and periodic tasks.
+ * - `api`: the API and web app on PORT; no job workers, no periodic tasks.
+ * - `worker`: job workers and periodic tasks; PORT answers only `/health` (and `/api/health`).
+ *
+ * With PIXELUNION_METRICS_PORT, a second listener serves `/metrics` and `/health` there.
+ */
 export async function serve(config: Config): Promise<void> {
   // One destination and one set of serializers for the server's and Fastify's lines: no full
   // client address, no share-link key; with PIXELUNION_LOG_DIR also one file per day.
   const logging = createLogging(config);
   const { log } = logging;
+  const duties = dutiesOf(config.role);
   const ctx = await createContext(config, log);
-  const app = await buildApp(ctx, logging.http);
+  const app = duties.api ? await buildApp(ctx, logging.http) : null;
   await ctx.startWorkers();
   const stopLogRetention = logging.startRetention();
-  const address = await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`PixelUnion is running at ${address.replace('127.0.0.1', 'localhost')}\n`);
-  const shutdown = async () => {
-    log.info('shutting down');
-    await app.close();
-    await ctx.close();
-    await stopLogRetention();
-    logging.close();
-    process.exit(0);
+  const health = createHealthService(ctx, log);
+
+  const listeners: OpsServer[] = [];
+  if (config.metricsPort !== null) {
+    const metrics = await startOpsServer({
+      host: config.metricsHost,
+      port: config.metricsPort,
+      ctx,
+      health,
+      metrics: true,
+    });
+    listeners.push(metrics);
+    log.info({ url: `${metrics.url}/metrics` }, 'metrics listening');
+  }
+
+  let requestsInFlight = 0;
+  let address: string;
+  if (app) {
+    address = await app.listen({ port: config.port, host: config.host });
+    app.server.on('request', (_request, response) => {
+      requestsInFlight++;
+      response.once('close', () => {
+        requestsInFlight--;
+      });
+    });
+  } else {
+    const healthOnly = await startOpsServer({
+      host: config.host,
+      port: config.port,
+      ctx,
+      health,
+      metrics: false,
+    });
+    listeners.push(healthOnly);
+    address = healthOnly.url;
+  }
+  const shown = address.replace('127.0.0.1', 'localhost');
+  log.info({ role: config.role, address }, 'started');
+  process.stdout.write(
+    app
+      ? `PixelUnion${config.role === 'api' ? ' API' : ''} is running at ${shown}\n`
+      : `PixelUnion worker is running at ${shown} (health only)\n`,
+  );
+
+  let waitingFor: 'requests' | 'jobs' | 'closing' = 'requests';
+  const stillRunning = () => ({
+    waitingFor,
+    requestsInFlight,
+    jobsRunning: jobsInProgress(),
+  });
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.error({ signal, ...stillRunning() }, 'second signal: stopping now, work still running');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(
+      { signal, role: config.role, deadlineSeconds: config.shutdownSeconds },
+      'shutting down: no new connections; finishing the requests and jobs in progress',
+    );
+    const deadline = setTimeout(() => {
+      log.error(
+        stillRunning(),
+        `shutdown took longer than ${config.shutdownSeconds} s (PIXELUNION_SHUTDOWN_SECONDS): exiting with work still running`,
+      );
+      process.exit(1);
+    }, config.shutdownSeconds * 1000);
+    try {
+      // Listeners first: a load balancer sees this process gone and sends no more requests;
+      // Fastify's close waits for the requests already in progress (uploads included).
+      await Promise.all([app?.close(), ...listeners.map((listener) => listener.close())]);
+      waitingFor = 'jobs';
+      // Stops periodic tasks and job workers, waiting for running jobs; then the database.
+      await ctx.close();
+      waitingFor = 'closing';
+      await stopLogRetention();
+      clearTimeout(deadline);
+      log.info({ signal }, 'stopped');
+      logging.close();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error, ...stillRunning() }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 }

@@ -11,9 +11,11 @@ import { describeError, TusError } from './tus-client.js';
 
 const help = `Usage: pixelunion import-takeout <parts...> --server URL --api-key KEY [--json] [--state FILE]
 
-Imports a Google Takeout export of Google Photos: uploads its parts (.zip, .tgz or .tar.gz), has
-the server import them (dates, places, albums, live photos; duplicates are recognised), then
-prints a summary and writes the full report to takeout-report-<id>.json in the current folder.
+Imports a Google Takeout export of Google Photos, or the export of another PixelUnion (its
+"PixelUnion export" zip parts, recognised by what they hold): uploads its parts (.zip, .tgz or
+.tar.gz), has the server import them (dates, places, albums, live photos; duplicates are
+recognised), then prints a summary and writes the full report to takeout-report-<id>.json in the
+current folder.
 With --json the report goes to standard output instead, and nothing else does.
 
 Interrupted (network, crash, Ctrl-C)? Run the same command again from the same folder: it

@@ -6,7 +6,7 @@ export function summarize(report: TakeoutReport, reportFile: string | null): str
   const out: string[] = [];
   const failedParts = imp.parts.filter((p) => p.status === 'failed');
   out.push(
-    `Import ${imp.id}: ${imp.status}${imp.error ? ` (${imp.error})` : ''}. ${imp.parts.length} parts, ${s.media} photos and videos, ${s.sidecars} metadata files.`,
+    `Import ${imp.id}: ${imp.status}${imp.error ? ` (${imp.error})` : ''}. ${imp.parts.length} parts ${imp.source === 'pixelunion' ? 'of a PixelUnion export' : 'of a Google Takeout'}, ${s.media} photos and videos, ${s.sidecars} metadata files.`,
   );
   const row = (label: string, count: number, note = '') =>
     `  ${label.padEnd(20)}${String(count).padStart(7)}${note ? `   ${note}` : ''}`;
@@ -16,7 +16,7 @@ export function summarize(report: TakeoutReport, reportFile: string | null): str
     row('live-photo motion', s.motion, 'the video of a live photo, kept with its still'),
     row('skipped', s.skipped),
     row('failed', s.failed),
-    row('ignored', s.ignored, 'not photos or videos: HTML, other JSON'),
+    row('ignored', s.ignored, 'not photos or videos: HTML, other JSON, XMP, thumbnails'),
     row('refused', s.refused, 'unsafe entries: paths leaving the archive, links, bombs'),
   );
   if (s.pending > 0) out.push(row('not imported yet', s.pending));

@@ -12,6 +12,8 @@ import * as sharing from './migrations/0005_sharing.js';
 import * as takeout from './migrations/0006_takeout.js';
 import * as privacy from './migrations/0007_privacy.js';
 import * as exportsMigration from './migrations/0008_exports.js';
+import * as importSource from './migrations/0009_import_source.js';
+import * as jobRelay from './migrations/0010_job_relay.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,6 +27,8 @@ const migrations: Record<string, Migration> = {
   '0006_takeout': takeout,
   '0007_privacy': privacy,
   '0008_exports': exportsMigration,
+  '0009_import_source': importSource,
+  '0010_job_relay': jobRelay,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

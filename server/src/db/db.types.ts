@@ -100,6 +100,8 @@ export interface AssetsTable {
   motion_mime_type: Generated<string | null>;
   /** 'takeout-json' when an import's sidecar gave the place (EXIF then never overrides it). */
   location_source: Generated<string | null>;
+  /** 1: an import gave the date, place and description exactly (a PixelUnion export); kept. */
+  keep_imported_facts: Generated<number>;
 }
 
 /** Per owner, month and category: how many assets the timeline shows. Kept by the assets repo. */
@@ -125,6 +127,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** When a queue engine's relay last saw the job in the engine; null until handed over. */
+  relayed_at: number | null;
 }
 
 /** A tus upload: received bytes are in `<dataDir>/tmp/resumable/<id>` until the asset is made. */
@@ -226,9 +230,13 @@ export interface ShareLinkEventsTable {
 export type TakeoutImportStatus =
   'uploading' | 'queued' | 'indexing' | 'matching' | 'importing' | 'done' | 'failed' | 'cancelled';
 
+export type TakeoutImportSource = 'google-takeout' | 'pixelunion';
+
 export interface TakeoutImportsTable {
   id: string;
   owner_id: string;
+  /** What the archives are, detected when they are indexed. */
+  source: Generated<TakeoutImportSource>;
   status: TakeoutImportStatus;
   error: string | null;
   created_at: number;

@@ -7,6 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/database.js';
 import { dialects, freshPostgresDatabase } from '../test/test-server.js';
 import { EmbeddedJobQueue } from './embedded.job-queue.js';
+import { contractDatabase, describeJobQueueContract } from './job-queue.contract.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { openJobQueue } from './job-queues.js';
+import { queueNames } from './job-queue.js';
 import type { JobHandlers, JobPayloads, QueueName } from './job-queue.js';
 import { JobsRepo } from './jobs.repo.js';
 
@@ -88,6 +92,33 @@ describe.each(dialects)('the embedded job queue on %s', (dialect) => {
     expect(failed).toEqual({ status: 'failed', last_error: 'decoder exploded' });
   }, 20_000);
 
+  it('runs as many jobs of a queue at once as its own concurrency says', async () => {
+    const concurrency = Object.fromEntries(queueNames.map((q) => [q, 1])) as Record<
+      QueueName,
+      number
+    >;
+    const queue = new EmbeddedJobQueue(repo, { ...concurrency, metadata: 3 }, log);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    await queue.start(
+      handlersFor(async () => {
+        started++;
+        await gate;
+      }),
+    );
+    for (const assetId of ['a', 'b', 'c', 'd']) await queue.enqueue('metadata', { assetId });
+    await until(async () => started === 3 && (await queue.counts())[0]?.waiting === 1);
+    await sleep(600);
+    expect(started).toBe(3);
+    release();
+    await until(async () => (await queue.counts())[0]?.completed === 4);
+    await queue.stop();
+    expect(started).toBe(4);
+  });
+
   it('runs again after a restart the jobs that were running or held when the process died', async () => {
     await repo.insert('metadata', JSON.stringify({ assetId: 'running' }), 3);
     await repo.claim(['metadata']);
@@ -98,5 +129,73 @@ describe.each(dialects)('the embedded job queue on %s', (dialect) => {
     await until(async () => (await queue.counts())[0]?.completed === 2);
     await queue.stop();
     expect(seen.sort()).toEqual(['held', 'running']);
+  });
+});
+
+for (const dialect of dialects) {
+  describeJobQueueContract(`embedded on ${dialect}`, async () => {
+    const database = await contractDatabase(dialect);
+    return {
+      db: database.shared.db,
+      open() {
+        const handle = database.handleForProcess();
+        const queue = new EmbeddedJobQueue(new JobsRepo(handle.db, handle.dialect), 2, log);
+        return Promise.resolve({
+          queue,
+          kill() {
+            // A dead process takes no more jobs; the one it was running stays `active` in the
+            // table until the next start, and its stop (waiting for that job) never ends.
+            void queue.stop();
+            return Promise.resolve();
+          },
+        });
+      },
+      takesOverWhileRunning: false,
+      backoffMs: [2000, 4000],
+      close: () => database.close(),
+    };
+  });
+}
+
+describe('job queue configuration', () => {
+  it("reads each queue's concurrency, falling back to PIXELUNION_JOB_CONCURRENCY", () => {
+    const config = loadConfig({
+      PIXELUNION_JOB_CONCURRENCY: '3',
+      PIXELUNION_JOB_CONCURRENCY_THUMBNAILS: '1',
+      PIXELUNION_JOB_CONCURRENCY_DELETE_FILES: '8',
+    });
+    expect(config.queueConcurrency).toEqual({
+      metadata: 3,
+      thumbnails: 1,
+      'delete-files': 8,
+      'takeout-import': 3,
+      export: 3,
+    });
+    expect(config.redisUrl).toBeNull();
+    expect(config.queuePrefix).toBe('pixelunion');
+  });
+
+  it('refuses a concurrency for a queue that does not exist, and bad Redis settings', () => {
+    expect(() => loadConfig({ PIXELUNION_JOB_CONCURRENCY_THUMBNAIL: '2' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PIXELUNION_JOB_CONCURRENCY_METADATA: '0' })).toThrow(
+      /PIXELUNION_JOB_CONCURRENCY_METADATA must be between 1 and 64/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ PIXELUNION_QUEUE_PREFIX: 'a b' })).toThrow(/PIXELUNION_QUEUE_PREFIX/);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379/2',
+    );
+  });
+
+  it('keeps jobs in the database when REDIS_URL is unset', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-jobs-'));
+    const handle = openDatabase({ databaseUrl: null, sqlitePath: path.join(dir, 'db.sqlite') });
+    try {
+      const queue = openJobQueue(loadConfig({}), new JobsRepo(handle.db, handle.dialect), log);
+      expect(queue).toBeInstanceOf(EmbeddedJobQueue);
+    } finally {
+      await handle.close();
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 });

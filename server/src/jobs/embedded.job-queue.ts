@@ -12,6 +12,7 @@ import type {
 } from './job-queue.js';
 import { queueNames } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
+import type { DeadLetters, FailedJob } from './job-queues.js';
 import { assertDeclared } from '../modules/privacy/privacy.register.js';
 
 const maxAttempts = 3;
@@ -23,7 +24,7 @@ function isQueueName(name: string): name is QueueName {
 }
 
 /** Jobs persisted in the database and run by workers inside this process. */
-export class EmbeddedJobQueue implements JobQueue {
+export class EmbeddedJobQueue implements JobQueue, DeadLetters {
   private running = false;
   private workers: Promise<void>[] = [];
   /** Idle workers by queue: new work wakes one worker of its queue, not every worker. */
@@ -31,9 +32,10 @@ export class EmbeddedJobQueue implements JobQueue {
   private onGiveUp: GiveUpHandler | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
 
+  /** `concurrency`: workers of every queue, or per queue (PIXELUNION_JOB_CONCURRENCY_<QUEUE>). */
   constructor(
     private readonly repo: JobsRepo,
-    private readonly concurrency: number,
+    private readonly concurrency: number | Readonly<Record<QueueName, number>>,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -71,8 +73,12 @@ export class EmbeddedJobQueue implements JobQueue {
     // Each queue has its own workers: a photo's thumbnails never wait behind metadata reads
     // (exiftool runs in its own processes), so both cores stay busy with pixels.
     this.workers = queueNames.flatMap((queue) =>
-      Array.from({ length: this.concurrency }, () => this.work(handlers, queue)),
+      Array.from({ length: this.workersOf(queue) }, () => this.work(handlers, queue)),
     );
+  }
+
+  private workersOf(queue: QueueName): number {
+    return typeof this.concurrency === 'number' ? this.concurrency : this.concurrency[queue];
   }
 
   async stop(): Promise<void> {
@@ -170,5 +176,23 @@ export class EmbeddedJobQueue implements JobQueue {
         failed: of('failed'),
       };
     });
+  }
+
+  async failedJobs(queue: QueueName, limit: number): Promise<FailedJob[]> {
+    const rows = await this.repo.failed(queue, limit);
+    return rows.map((row) => ({
+      id: row.id,
+      queue,
+      payload: JSON.parse(row.payload) as JobPayloads[QueueName],
+      error: row.last_error ?? '',
+      attempts: row.attempts,
+      failedAt: row.updated_at,
+    }));
+  }
+
+  async retryFailed(queue: QueueName): Promise<number> {
+    const reopened = await this.repo.reopenFailed(queue);
+    for (let i = 0; i < reopened; i++) this.wakeOne(queue);
+    return reopened;
   }
 }

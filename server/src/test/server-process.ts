@@ -9,6 +9,8 @@ export interface ServerProcess {
   /** Ends the process with SIGKILL: no shutdown code runs, as in a power cut. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** Everything the process wrote so far, standard output and error. */
+  output(): string;
 }
 
 /**
@@ -19,10 +21,11 @@ export function startServerProcess(
   env: Record<string, string>,
   options: { nodeArgs?: readonly string[] } = {},
 ): Promise<ServerProcess> {
-  // The database is the caller's choice: a DATABASE_URL of the test run (CI sets one) would
-  // otherwise turn an embedded-SQLite test into one on the shared PostgreSQL database.
+  // The database and the queue are the caller's choice: a DATABASE_URL or REDIS_URL of the test
+  // run (CI sets both) would otherwise turn an embedded test into one on the shared PostgreSQL
+  // database, or on BullMQ under a prefix other servers share.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => key !== 'DATABASE_URL'),
+    Object.entries(process.env).filter(([key]) => key !== 'DATABASE_URL' && key !== 'REDIS_URL'),
   );
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
     env: { ...inherited, PORT: '0', PIXELUNION_LOG_LEVEL: 'warn', ...env },
@@ -43,7 +46,13 @@ export function startServerProcess(
       output += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(output);
       if (match?.[1]) {
-        resolve({ url: match[1], child, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') });
+        resolve({
+          url: match[1],
+          child,
+          kill: () => end('SIGKILL'),
+          stop: () => end('SIGTERM'),
+          output: () => output,
+        });
       }
     };
     child.stdout.on('data', onData);

@@ -8,6 +8,7 @@ import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createContext, type AppContext } from '../context.js';
 import type { Dialect } from '../db/database.js';
+import { deleteQueueKeys } from '../jobs/bullmq.job-queue.js';
 
 /** SQLite always; PostgreSQL too when DATABASE_URL names a server. */
 export const dialects: Dialect[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -45,13 +46,18 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
-  options: { workers?: boolean } = {},
+  /** `redisUrl`: jobs go through BullMQ there, below a prefix of this server's own, deleted at close. */
+  options: { workers?: boolean; redisUrl?: string } = {},
 ): Promise<TestServer> {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-test-'));
   const database = dialect === 'postgres' ? await freshPostgresDatabase() : null;
+  const queuePrefix = `pixelunion-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const config = loadConfig({
     PIXELUNION_DATA_DIR: dataDir,
     ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(options.redisUrl
+      ? { REDIS_URL: options.redisUrl, PIXELUNION_QUEUE_PREFIX: queuePrefix }
+      : {}),
     ...env,
   });
   // PIXELUNION_TEST_LOG=warn shows the server's log (to standard error) when a test needs it.
@@ -73,6 +79,7 @@ export async function startTestServer(
       app.server.closeAllConnections();
       await app.close();
       await ctx.close();
+      if (options.redisUrl) await deleteQueueKeys(options.redisUrl, queuePrefix);
       await database?.drop();
       await fsp.rm(dataDir, { recursive: true, force: true });
     },

@@ -4,6 +4,7 @@ import { FormError } from '../layout/FormError';
 import { Shell } from '../layout/Shell';
 import type { Transfer } from '../upload/transfer';
 import { isFinished, isRunning, takeout, type TakeoutImport, type TakeoutReport } from './api';
+import { ImportChoice } from './ImportChoice';
 import { ImportProgress } from './ImportProgress';
 import { ImportReport } from './ImportReport';
 import { PartList, type PartRow } from './PartList';
@@ -20,8 +21,9 @@ const parallel = 1;
 const pollMs = 1000;
 
 /**
- * Import from Google Photos: the parts of a Takeout export are uploaded (resumably), the server
- * imports them in the background, and the page follows it to the end and shows the report.
+ * Import from Google Photos or from a PixelUnion export: the parts of the export are uploaded
+ * (resumably), the server imports them in the background, and the page follows it to the end and
+ * shows the report.
  */
 export function ImportPage() {
   const [imports, setImports] = useState<TakeoutImport[] | null>(null);
@@ -34,6 +36,7 @@ export function ImportPage() {
   const [reportError, setReportError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [pollRetry, setPollRetry] = useState(0);
+  const [source, setSource] = useState<TakeoutImport['source']>('google-takeout');
 
   // The drop handler, the upload callbacks and the pump read these between renders.
   const currentRef = useRef<TakeoutImport | null>(null);
@@ -45,6 +48,7 @@ export function ImportPage() {
   const setCurrent = useCallback((next: TakeoutImport | null) => {
     currentRef.current = next;
     setCurrentState(next);
+    if (next) setSource(next.source);
   }, []);
   const setRows = useCallback((change: (old: PartRow[]) => PartRow[]) => {
     rowsRef.current = change(rowsRef.current);
@@ -165,7 +169,7 @@ export function ImportPage() {
       if (target?.status !== 'uploading') {
         setBusy('Creating the import…');
         try {
-          target = await takeout.create();
+          target = await takeout.create(source);
         } catch (err) {
           setError(`Could not create the import: ${describeError(err)}`);
           return;
@@ -215,7 +219,7 @@ export function ImportPage() {
       setRows((old) => [...old, ...added]);
       pump();
     },
-    [loadList, pump, setCurrent, setRows, updateRow],
+    [loadList, pump, setCurrent, setRows, updateRow, source],
   );
 
   const retry = (key: string) => {
@@ -344,16 +348,7 @@ export function ImportPage() {
   return (
     <Shell title="Import">
       <div className="page takeout-page">
-        <h2>Import from Google Photos</h2>
-        <p className="page-intro">
-          In{' '}
-          <a href="https://takeout.google.com/" target="_blank" rel="noreferrer">
-            Google Takeout
-          </a>
-          , select only Google Photos and export it as .zip or .tgz files; Google splits a large
-          library into several parts. Download every part, then choose them all here at once: your
-          photos come with their dates, places, descriptions and albums.
-        </p>
+        <ImportChoice source={source} disabled={uploading || Boolean(busy)} onChange={setSource} />
         <FormError error={error} />
         {busy && (
           <p className="page-status" role="status">
@@ -456,7 +451,11 @@ export function ImportPage() {
 
         <PastImports past={past} disabled={uploading || Boolean(busy)} onShow={show} />
         {imports?.length === 0 && !current && (
-          <p className="takeout-hint">You have not imported anything from Google Photos yet.</p>
+          <p className="takeout-hint">
+            {source === 'pixelunion'
+              ? 'You have not imported anything yet.'
+              : 'You have not imported anything from Google Photos yet.'}
+          </p>
         )}
       </div>
     </Shell>

@@ -1,7 +1,7 @@
 import { FormError } from '../layout/FormError';
 import { formatBytes } from '../timeline/dates';
 import type { TakeoutImport, TakeoutPart } from './api';
-import { counters, handled, phaseText, plural } from './words';
+import { counters, handled, phaseText, plural, sourceText } from './words';
 
 const partText: Record<TakeoutPart['status'], string> = {
   uploaded: 'Uploaded',
@@ -19,6 +19,7 @@ export function ImportProgress({ item }: { item: TakeoutImport }) {
   return (
     <section className="takeout-card" aria-labelledby="takeout-progress-title">
       <h3 id="takeout-progress-title">Progress</h3>
+      <p className="takeout-hint takeout-source">{sourceText[item.source]}</p>
       <p className={`takeout-phase ${item.status}`} role="status">
         {phaseText[item.status]}
       </p>

@@ -6,7 +6,7 @@ import { duration, outcomeText, plural } from './words';
 const isProblem = (file: ReportFile) =>
   file.outcome === 'skipped' || file.outcome === 'failed' || file.outcome === 'refused';
 
-/** The album's own folder, without `Takeout/Google Photos/` before it. */
+/** The album's own folder, without `Takeout/Google Photos/` before it ('' for albums.json's). */
 const folderName = (folder: string) => folder.split('/').filter(Boolean).pop() ?? folder;
 
 /** Rows drawn on the page; the downloaded report has every file. */
@@ -52,8 +52,8 @@ export function ImportReport({ item, report }: { item: TakeoutImport; report: Ta
         <>
           <h4>Albums</h4>
           <ul className="takeout-albums" aria-label="Albums">
-            {report.albums.map((album) => (
-              <li key={album.folder}>
+            {report.albums.map((album, i) => (
+              <li key={`${String(i)}:${album.folder}`}>
                 {album.albumId ? (
                   <Link to={`/albums/${encodeURIComponent(album.albumId)}`}>
                     {album.title || 'Untitled album'}
@@ -61,7 +61,7 @@ export function ImportReport({ item, report }: { item: TakeoutImport; report: Ta
                 ) : (
                   <span>{album.title || 'Untitled album'} (not created: no new photos)</span>
                 )}
-                {folderName(album.folder) !== album.title && (
+                {album.folder !== '' && folderName(album.folder) !== album.title && (
                   <small> from the folder “{folderName(album.folder)}”</small>
                 )}
               </li>

@@ -98,7 +98,7 @@ export function PartPicker({
         multiple
         hidden
         accept={archiveAccept}
-        aria-label="Parts of your Google Takeout export"
+        aria-label="Parts of your export"
         data-testid="takeout-input"
         onChange={(event) => {
           const list = event.currentTarget.files;

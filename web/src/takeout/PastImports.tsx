@@ -23,6 +23,7 @@ export function PastImports({
               <span className={`takeout-status ${item.status}`}>{statusText[item.status]}</span>
             </div>
             <small>
+              {item.source === 'pixelunion' ? 'PixelUnion export · ' : 'Google Photos · '}
               {plural(item.parts.length, 'part')} ·{' '}
               {plural(item.counts.imported, 'photo or video', 'photos and videos')} imported
               {item.counts.duplicates > 0 ? ` · ${item.counts.duplicates} duplicates` : ''}

@@ -37,8 +37,12 @@ export interface TakeoutCounts {
   pending: number;
 }
 
+/** What an import brings in: detected from its parts once they are read. */
+export type ImportSource = 'google-takeout' | 'pixelunion';
+
 export interface TakeoutImport {
   id: string;
+  source: ImportSource;
   status: ImportStatus;
   error: string | null;
   createdAt: string;
@@ -85,7 +89,8 @@ export const takeout = {
   /** The user's imports, newest first. */
   list: () => api.get<TakeoutImport[]>(base),
   get: (id: string) => api.get<TakeoutImport>(importUrl(id)),
-  create: () => api.post<TakeoutImport>(base),
+  /** `source`: what the owner chose to import (the server checks it against the parts). */
+  create: (source: ImportSource) => api.post<TakeoutImport>(base, { source }),
   start: (id: string) => api.post<TakeoutImport>(`${importUrl(id)}/start`),
   cancel: (id: string) => api.post<TakeoutImport>(`${importUrl(id)}/cancel`),
   /** The report with only the files that did not come in (skipped, failed, refused). */

@@ -1,4 +1,10 @@
-import type { FileOutcome, ImportStatus, TakeoutCounts, TakeoutImport } from './api';
+import type { FileOutcome, ImportSource, ImportStatus, TakeoutCounts, TakeoutImport } from './api';
+
+/** Where the photos of an import come from. */
+export const sourceText: Record<ImportSource, string> = {
+  'google-takeout': 'From Google Photos (Google Takeout)',
+  pixelunion: 'From a PixelUnion export',
+};
 
 /** What the import is doing, in words. */
 export const phaseText: Record<ImportStatus, string> = {
@@ -37,7 +43,7 @@ export const outcomeText: Record<FileOutcome, string> = {
 
 /** The counters shown while and after an import runs, with what each one means. */
 export const counters: { key: keyof TakeoutCounts; label: string; hint: string }[] = [
-  { key: 'matched', label: 'Matched', hint: 'Photos and videos that found their Google metadata' },
+  { key: 'matched', label: 'Matched', hint: 'Photos and videos that found their JSON metadata' },
   { key: 'imported', label: 'Imported', hint: 'New photos and videos in your library' },
   {
     key: 'duplicates',
@@ -47,7 +53,7 @@ export const counters: { key: keyof TakeoutCounts; label: string; hint: string }
   { key: 'motion', label: 'Live-photo parts', hint: 'Video halves, kept with their photo' },
   { key: 'skipped', label: 'Skipped', hint: 'Empty or unreadable files' },
   { key: 'failed', label: 'Failed', hint: 'Could not be stored' },
-  { key: 'ignored', label: 'Ignored', hint: 'Not photos: web pages, print orders' },
+  { key: 'ignored', label: 'Ignored', hint: 'Not photos: web pages, print orders, thumbnails' },
   { key: 'refused', label: 'Refused', hint: 'Unsafe archive entries' },
   { key: 'pending', label: 'Pending', hint: 'Photos and videos still to import' },
 ];

@@ -105,3 +105,20 @@ export async function moveToTempFile(filePath: string, tmpPath: string): Promise
     throw error;
   }
 }
+
+/**
+ * Refuses a file whose bytes are not the ones an import expected (a PixelUnion export names the
+ * SHA-1 of each original); `details.expectedSha1` tells the importer why.
+ */
+export function requireChecksum(
+  received: ReceivedFile,
+  expected: string | undefined,
+  filename: string,
+): void {
+  if (expected === undefined || expected === received.checksum) return;
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    `The SHA-1 of ${filename} is ${received.checksum}, not ${expected}`,
+    { expectedSha1: expected, sha1: received.checksum },
+  );
+}

@@ -25,9 +25,14 @@ export const probeOf = (a: AssetRow): MediaProbe => ({
   mimeType: a.mime_type,
 });
 
-/** The asset columns that extracted metadata fills; dates only when the file had a better one. */
+/**
+ * The asset columns that extracted metadata fills; dates only when the file had a better one.
+ * An asset whose date, place and description an import gave as final (`keep_imported_facts`:
+ * a PixelUnion export) gets only the camera fields and dimensions.
+ */
 export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpdate {
-  const keepPlace = asset.location_source === 'takeout-json';
+  const keep = asset.keep_imported_facts === 1;
+  const keepPlace = keep || asset.location_source === 'takeout-json';
   const changes: AssetUpdate = {
     ...(keepPlace
       ? {}
@@ -48,8 +53,9 @@ export function metadataChanges(asset: AssetRow, m: ExtractedMetadata): AssetUpd
     focal_length: m.focalLength,
     iso: m.iso,
     duration_seconds: m.durationSeconds,
-    description: asset.description ?? m.description,
+    description: keep ? asset.description : (asset.description ?? m.description),
   };
+  if (keep) return changes;
   if (asset.date_source === 'takeout-json') {
     Object.assign(changes, localTimeOfImportedInstant(asset.taken_at, m));
   } else if (m.takenAt && asset.date_source !== 'user') {

@@ -17,6 +17,7 @@ import { removeLocation, withoutLocation } from './assets.location.js';
 import {
   moveToTempFile,
   receiveToTempFile,
+  requireChecksum,
   uploadLimit,
   type ReceivedFile,
   type UploadLimit,
@@ -118,6 +119,7 @@ export class AssetsService {
     info: UploadInfo,
   ): Promise<{ id: string; status: 'created' | 'duplicate' }> {
     try {
+      requireChecksum(received, info.facts?.sha1, info.filename);
       if (received.size === 0) throw new DomainError('UNSUPPORTED_MEDIA', 'The file is empty');
       const probe = await sniffFile(received.path);
       if (!probe) {

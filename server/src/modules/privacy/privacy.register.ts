@@ -322,8 +322,8 @@ export const processingRegister = [
     data: [
       'The Takeout archives you upload',
       'An index of what they held: file paths, names and sizes, and Google’s JSON details (dates, ' +
-        'places, descriptions, albums, favourites, and the names Google listed as “people” in a ' +
-        'photo, which PixelUnion keeps in this index but uses for nothing)',
+        'places, descriptions, albums, favourites; the names Google listed as “people” in a ' +
+        'photo are dropped as the JSON is read, never stored)',
     ],
     purpose:
       'To move your library out of Google Photos with its dates, places and albums, and to give ' +

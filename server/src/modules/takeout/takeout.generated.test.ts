@@ -147,4 +147,14 @@ describe.each(cases)('a generated Takeout export ($format, $dialect)', ({ dialec
     expect(report.summary.failed).toBe(0);
     expect(report.summary.pending).toBe(0);
   });
+  it('keeps no names of people from the sidecars', async () => {
+    const rows = await server.ctx.database.db
+      .selectFrom('takeout_entries')
+      .select('sidecar')
+      .where('role', '=', 'sidecar')
+      .execute();
+    expect(rows.length).toBeGreaterThan(0);
+    const stored = rows.map((r) => r.sidecar ?? '').join('\n');
+    expect(stored).not.toMatch(/Oma|Lena/);
+  });
 });

@@ -11,8 +11,9 @@ import type { TakeoutImportRow, TakeoutPartRow } from '../../db/db.types.js';
 import { DomainError } from '../../errors.js';
 import type { AlbumsService } from '../albums/albums.service.js';
 import type { ImportedFacts } from '../assets/assets.imported.js';
-import type { AssetsService } from '../assets/assets.service.js';
+import type { AssetsService, UploadInfo } from '../assets/assets.service.js';
 import { folderName, folderYear } from './takeout.names.js';
+import { exportedUpload, exportRootOf, type ExportAsset } from './takeout.pixelunion.js';
 import type { PendingEntry, TakeoutRepo } from './takeout.repo.js';
 import type { PhotoSidecar } from './takeout.sidecar.js';
 
@@ -55,6 +56,28 @@ function fileNameOf(entry: PendingEntry): string {
   if (entry.match_how === 'edited' || !entry.sidecar_json) return entry.name;
   const title = (JSON.parse(entry.sidecar_json) as PhotoSidecar).title?.replaceAll('/', '_');
   return title && /\.[A-Za-z0-9]{2,5}$/.test(title) ? title : entry.name;
+}
+
+/** How an entry is uploaded, from its Google sidecar or PixelUnion document, and a note on it. */
+function uploadOf(
+  entry: PendingEntry,
+  inAlbum: boolean,
+): { info: UploadInfo; note: string | null } {
+  const sidecar = entry.sidecar_json
+    ? (JSON.parse(entry.sidecar_json) as PhotoSidecar | ExportAsset)
+    : null;
+  if (sidecar?.kind === 'pixelunion-asset') {
+    return { info: exportedUpload(sidecar, entry.name), note: null };
+  }
+  const info = { filename: fileNameOf(entry), facts: factsOf(entry, inAlbum) };
+  if (sidecar !== null || exportRootOf(entry.path) === null) return { info, note: null };
+  return {
+    info,
+    note:
+      entry.motion_of_entry_id === null
+        ? 'no PixelUnion JSON for it in the export: imported with the metadata of the file itself'
+        : 'the live video of a photo that was not imported: imported as a video of its own',
+  };
 }
 
 /**
@@ -131,22 +154,24 @@ async function importMedia(
 ): Promise<void> {
   const { repo, assets, albums } = deps;
   const albumId = albumOf.get(entry.folder);
+  const { info, note } = uploadOf(entry, albumId !== undefined);
   let result: { id: string; status: 'created' | 'duplicate' };
   try {
-    result = await assets.upload(actor, stream, {
-      filename: fileNameOf(entry),
-      facts: factsOf(entry, albumId !== undefined),
-    });
+    result = await assets.upload(actor, stream, info);
   } catch (error) {
     stream.destroy();
     if (!(error instanceof DomainError)) throw error;
     const skipped = error.code === 'UNSUPPORTED_MEDIA';
-    await repo.setOutcome(entry.id, skipped ? 'skipped' : 'failed', error.message, null);
+    const detail =
+      error.details?.expectedSha1 === undefined
+        ? error.message
+        : "checksum does not match the export's JSON";
+    await repo.setOutcome(entry.id, skipped ? 'skipped' : 'failed', detail, null);
     return;
   }
   if (albumId) await albums.addAssets(actor, albumId, [result.id]);
   if (result.status === 'created') {
-    await repo.setOutcome(entry.id, 'imported', null, result.id);
+    await repo.setOutcome(entry.id, 'imported', note, result.id);
     return;
   }
   const first = await repo.importedEntryOf(imp.id, result.id);
@@ -160,7 +185,7 @@ async function importMedia(
   await repo.setOutcome(
     entry.id,
     ours ? 'imported' : 'duplicate',
-    ours ? null : 'already in the library',
+    ours ? note : 'already in the library',
     result.id,
   );
 }

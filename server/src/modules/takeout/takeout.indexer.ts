@@ -3,21 +3,33 @@ import { ArchiveError } from '../../archive/archive.types.js';
 import { scanArchive } from '../../archive/archive.scan.js';
 import type { NewTakeoutEntry, TakeoutPartRow } from '../../db/db.types.js';
 import { roleOfName, splitEntryPath } from './takeout.names.js';
+import {
+  exportRootOf,
+  folderInExport,
+  ignoredInExport,
+  largeDocumentAllowed,
+  type ExportDocument,
+} from './takeout.pixelunion.js';
+import { readExportDocument } from './takeout.pixelunion.read.js';
 import type { TakeoutRepo } from './takeout.repo.js';
-import { parseSidecar } from './takeout.sidecar.js';
+import { parseJson, sidecarOf } from './takeout.sidecar.js';
 
 /** A sidecar bigger than this is not Google's photo metadata; it is listed as ignored. */
 const maxSidecarBytes = 1024 * 1024;
+/** albums.json and shares.json of a PixelUnion export grow with the library. */
+const maxExportDocumentBytes = 128 * 1024 * 1024;
 const batchSize = 500;
 
 /**
  * The folder as Google Photos knows it: without `Takeout/<Google Photos, Google Fotos, Google
  * Фото…>/`, whose name depends on the account's language, so that a photo, its JSON and its album
- * copies meet in one folder whatever part (or language) they came in.
+ * copies meet in one folder whatever part (or language) they came in. In a PixelUnion export,
+ * the folder below its root `PixelUnion export <date>/` (`2023/10`, `Trash/2019/08`).
  */
 export function libraryFolder(folder: string): string {
   const segments = folder.split('/');
-  return segments[0] === 'Takeout' && segments.length >= 2 ? segments.slice(2).join('/') : folder;
+  if (segments[0] === 'Takeout' && segments.length >= 2) return segments.slice(2).join('/');
+  return folderInExport(folder) ?? folder;
 }
 
 async function readSmall(stream: Readable, limit: number): Promise<string | null> {
@@ -81,12 +93,15 @@ export async function indexPart(
         file: async (entry, open) => {
           const row = base(entry.path, entry.index, entry.size);
           const role = roleOfName(row.name);
-          if (role === 'ignored') {
+          const inExport = ignoredInExport(entry.path);
+          if (inExport !== null) {
+            Object.assign(row, { role: 'ignored', outcome: 'ignored', detail: inExport });
+          } else if (role === 'ignored') {
             const kind = /\.([^.]{1,8})$/.exec(row.name)?.[1]?.toUpperCase() ?? 'a';
             const detail = `${kind} file, not a photo or video`;
             Object.assign(row, { role, outcome: 'ignored', detail });
           } else if (role === 'sidecar-json') {
-            Object.assign(row, await classifyJson(row.name, entry.size, open, keepLocation));
+            Object.assign(row, await classifyJson(entry.path, entry.size, open, keepLocation));
           }
           batch.push(row);
           if (batch.length >= batchSize) await flush();
@@ -121,7 +136,7 @@ function otherJson(name: string): string {
 }
 
 async function classifyJson(
-  name: string,
+  path: string,
   size: number,
   open: () => Readable,
   keepLocation: boolean,
@@ -131,19 +146,56 @@ async function classifyJson(
     outcome: 'ignored' as const,
     detail,
   });
-  if (size > maxSidecarBytes) return ignored('JSON too large to be photo metadata');
-  const text = await readSmall(open(), maxSidecarBytes);
-  const sidecar = text === null ? null : parseSidecar(text);
+  const limit = largeDocumentAllowed(path) ? maxExportDocumentBytes : maxSidecarBytes;
+  if (size > limit) return ignored('JSON too large to be photo metadata');
+  const text = await readSmall(open(), limit);
+  const value = text === null ? undefined : parseJson(text);
+  if (value === undefined) {
+    return ignored(
+      exportRootOf(path) === null
+        ? 'not valid JSON'
+        : 'PixelUnion export: not valid JSON (damaged?); its photo comes with its own metadata only',
+    );
+  }
+  const document = readExportDocument(value, path);
+  if (document) return exportDocumentEntry(document, keepLocation);
+  const sidecar = sidecarOf(value);
   if (!sidecar) return ignored('not valid JSON');
   switch (sidecar.kind) {
-    case 'photo':
-      return {
-        role: 'sidecar',
-        sidecar: JSON.stringify(keepLocation ? sidecar : { ...sidecar, location: null }),
-      };
+    case 'photo': {
+      // The names of the people Google recognised are never used, so they are never stored.
+      const kept = { ...sidecar, people: [], ...(keepLocation ? {} : { location: null }) };
+      return { role: 'sidecar', sidecar: JSON.stringify(kept) };
+    }
     case 'album':
       return { role: 'album-meta', sidecar: JSON.stringify(sidecar) };
     case 'other':
-      return ignored(otherJson(name));
+      return ignored(otherJson(splitEntryPath(path).name));
+  }
+}
+
+/** A PixelUnion export's document: a photo's JSON is a sidecar, albums.json album metadata. */
+function exportDocumentEntry(
+  document: ExportDocument,
+  keepLocation: boolean,
+): Partial<NewTakeoutEntry> {
+  switch (document.kind) {
+    case 'pixelunion-asset':
+      return {
+        role: 'sidecar',
+        sidecar: JSON.stringify(keepLocation ? document : { ...document, location: null }),
+      };
+    case 'pixelunion-albums':
+      return { role: 'album-meta', sidecar: JSON.stringify(document) };
+    case 'pixelunion-shares':
+      // Kept for the report's note; the links themselves are not recreated.
+      return {
+        role: 'ignored',
+        outcome: 'ignored',
+        detail: `PixelUnion export: ${document.links} share links, not recreated (they were links of the exporting server)`,
+        sidecar: JSON.stringify(document),
+      };
+    case 'pixelunion-ignored':
+      return { role: 'ignored', outcome: 'ignored', detail: document.detail };
   }
 }

@@ -2,6 +2,7 @@ import type { Actor } from '../../access/access.service.js';
 import type { AlbumsService } from '../albums/albums.service.js';
 import { pairLivePhotos } from './takeout.live.js';
 import { matchSidecars } from './takeout.match.js';
+import { ExportMatcher, isExportEntry } from './takeout.pixelunion.match.js';
 import { folderName } from './takeout.names.js';
 import type { TakeoutRepo } from './takeout.repo.js';
 import type { AlbumSidecar } from './takeout.sidecar.js';
@@ -12,8 +13,12 @@ import type { AlbumSidecar } from './takeout.sidecar.js';
  * live photo's video its still, and a folder with album metadata becomes an album.
  */
 export async function matchImport(repo: TakeoutRepo, importId: string): Promise<void> {
+  const exports = new ExportMatcher(repo, importId);
   for (const folder of await repo.folders(importId)) {
-    const entries = await repo.entriesOfFolder(importId, folder);
+    const all = await repo.entriesOfFolder(importId, folder);
+    // A PixelUnion export's files are matched by the paths its documents name, not by name rules.
+    const taken = await exports.matchFolder(all.filter(isExportEntry));
+    const entries = all.filter((e) => !isExportEntry(e) && !taken.has(e.id));
     const media = entries.filter((e) => e.role === 'media');
     const sidecars = new Map<string, number>();
     const candidates: { name: string; title: string | null }[] = [];
@@ -21,8 +26,8 @@ export async function matchImport(repo: TakeoutRepo, importId: string): Promise<
       if (entry.role === 'sidecar') {
         sidecars.set(entry.name, entry.id);
         candidates.push({ name: entry.name, title: entry.title });
-      } else if (entry.role === 'album-meta' && entry.album) {
-        const album = JSON.parse(entry.album) as AlbumSidecar;
+      } else if (entry.role === 'album-meta' && entry.document) {
+        const album = JSON.parse(entry.document) as AlbumSidecar;
         await repo.saveAlbum({
           import_id: importId,
           folder,

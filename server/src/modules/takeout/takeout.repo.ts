@@ -8,35 +8,35 @@ import type {
   TakeoutOutcome,
   TakeoutPartRow,
 } from '../../db/db.types.js';
+import { ExportImportRepo, jsonField } from './takeout.pixelunion.repo.js';
+import { TakeoutReportRepo } from './takeout.report.repo.js';
 
 /** A media entry waiting to be imported, with its sidecar's parsed JSON when it has one. */
 export type PendingEntry = TakeoutEntryRow & { sidecar_json: string | null };
 
-/** One line of the report: an entry with where its asset's date and place came from. */
-export type ReportRow = TakeoutEntryRow & {
-  part_name: string;
-  sidecar_path: string | null;
-  date_source: string | null;
-  location_source: string | null;
-};
-
-const allOutcomes: TakeoutOutcome[] = [
-  'imported',
-  'duplicate',
-  'motion',
-  'skipped',
-  'failed',
-  'ignored',
-  'refused',
-];
 const unfinished: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'importing'];
+
+/** A folder's entry as matching reads it; see entriesOfFolder. */
+export type FolderEntry = Pick<TakeoutEntryRow, 'id' | 'name' | 'path' | 'role'> & {
+  kind: string | null;
+  title: string | null;
+  document: string | null;
+};
 
 /** Imports, their parts, the index of their entries and the albums found. */
 export class TakeoutRepo {
+  /** What only imports of PixelUnion exports need. */
+  readonly exports: ExportImportRepo;
+  /** Progress counts and the report's lines. */
+  readonly reports: TakeoutReportRepo;
+
   constructor(
     private readonly db: Db,
     private readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.exports = new ExportImportRepo(db, dialect);
+    this.reports = new TakeoutReportRepo(db);
+  }
 
   async createImport(row: TakeoutImportRow): Promise<void> {
     await this.db.insertInto('takeout_imports').values(row).execute();
@@ -134,35 +134,27 @@ export class TakeoutRepo {
   }
 
   /**
-   * A folder's media, photo sidecars and album metadata, for matching. Of a photo sidecar only its
-   * title is read (by the database, from the stored JSON): a year folder holds tens of thousands
-   * of them, which need not all be loaded and parsed at once.
+   * A folder's media, photo sidecars and album metadata, for matching. Of a Google photo sidecar
+   * only its title is read (by the database, from the stored JSON): a year folder holds tens of
+   * thousands of them, which need not all be loaded and parsed at once. Album metadata and the
+   * documents of a PixelUnion export come whole (`document`).
    */
-  entriesOfFolder(
-    importId: string,
-    folder: string,
-  ): Promise<
-    (Pick<TakeoutEntryRow, 'id' | 'name' | 'role'> & {
-      title: string | null;
-      album: string | null;
-    })[]
-  > {
-    const title =
-      this.dialect === 'postgres'
-        ? sql<string | null>`(sidecar::json ->> 'title')`
-        : sql<string | null>`json_extract(sidecar, '$.title')`;
+  entriesOfFolder(importId: string, folder: string): Promise<FolderEntry[]> {
+    const title = jsonField(this.dialect, 'sidecar', 'title');
+    const kind = jsonField(this.dialect, 'sidecar', 'kind');
     return this.db
       .selectFrom('takeout_entries')
-      .select(['id', 'name', 'role'])
+      .select(['id', 'name', 'path', 'role'])
       .select((eb) => [
+        eb.case().when('role', '!=', 'media').then(kind).else(null).end().as('kind'),
         eb.case().when('role', '=', 'sidecar').then(title).else(null).end().as('title'),
         eb
           .case()
-          .when('role', '=', 'album-meta')
+          .when(eb.or([eb('role', '=', 'album-meta'), eb(kind, '=', 'pixelunion-asset')]))
           .then(eb.ref('sidecar'))
           .else(null)
           .end()
-          .as('album'),
+          .as('document'),
       ])
       .where('import_id', '=', importId)
       .where('folder', '=', folder)
@@ -301,66 +293,5 @@ export class TakeoutRepo {
       .where('asset_id', '=', assetId)
       .where('outcome', '=', 'imported')
       .executeTakeFirst();
-  }
-
-  /** How many entries there are of each role and outcome (null: not done yet). */
-  counts(
-    importId: string,
-  ): Promise<{ role: string; outcome: TakeoutOutcome | null; count: number | string }[]> {
-    return this.db
-      .selectFrom('takeout_entries')
-      .select(['role', 'outcome', (eb) => eb.fn.countAll<number | string>().as('count')])
-      .where('import_id', '=', importId)
-      .groupBy(['role', 'outcome'])
-      .execute();
-  }
-
-  /** Media entries that found their sidecar (0 until the match phase has run). */
-  async matchedCount(importId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('takeout_entries')
-      .select((eb) => eb.fn.countAll<number | string>().as('count'))
-      .where('import_id', '=', importId)
-      .where('role', '=', 'media')
-      .where('sidecar_entry_id', 'is not', null)
-      .executeTakeFirst();
-    return Number(row?.count ?? 0);
-  }
-
-  reportPage(
-    importId: string,
-    afterId: number,
-    limit: number,
-    outcomes?: readonly string[],
-  ): Promise<ReportRow[]> {
-    let query = this.db
-      .selectFrom('takeout_entries as e')
-      .innerJoin('takeout_parts as p', 'p.id', 'e.part_id')
-      .leftJoin('assets as a', 'a.id', 'e.asset_id')
-      .leftJoin('takeout_entries as s', 's.id', 'e.sidecar_entry_id')
-      .selectAll('e')
-      .select([
-        'p.file_name as part_name',
-        's.path as sidecar_path',
-        'a.date_source',
-        'a.location_source',
-      ])
-      .where('e.import_id', '=', importId)
-      .where('e.role', '!=', 'sidecar')
-      .where('e.role', '!=', 'album-meta')
-      .where('e.id', '>', afterId)
-      .orderBy('e.id')
-      .limit(limit);
-    if (outcomes) {
-      const wanted = outcomes.filter((o): o is TakeoutOutcome =>
-        (allOutcomes as string[]).includes(o),
-      );
-      query = query.where(
-        'e.outcome',
-        'in',
-        wanted.length > 0 ? wanted : ['none' as TakeoutOutcome],
-      );
-    }
-    return query.execute();
   }
 }

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { TakeoutAlbumsTable } from '../../db/db.types.js';
-import type { ReportRow, TakeoutRepo } from './takeout.repo.js';
+import { exportAlbumKey } from './takeout.pixelunion.match.js';
+import type { TakeoutRepo } from './takeout.repo.js';
+import type { ReportRow } from './takeout.report.repo.js';
 import type { TakeoutProgress } from './takeout.view.js';
 
 /** The report's JSON, as `reportStream` writes it (for clients: the CLI, tests). */
@@ -22,9 +24,11 @@ export interface TakeoutReport {
   }[];
 }
 
-const sharedAlbumsNote =
+export const sharedAlbumsNote =
   'Albums that other people shared with you are not part of Google’s export: ask their owners ' +
   'for a share link, or save their photos to your library in Google Photos before exporting.';
+
+const exportAlbumPrefix = exportAlbumKey('');
 
 /** Where an asset's date came from, in the report's words. */
 function dateFrom(source: string | null): string | null {
@@ -41,6 +45,8 @@ function dateFrom(source: string | null): string | null {
       return 'filename';
     case 'folder-year':
       return 'folder-year';
+    case 'user':
+      return 'user';
     default:
       return 'none';
   }
@@ -73,6 +79,7 @@ export function reportStream(
   repo: TakeoutRepo,
   progress: TakeoutProgress,
   albums: readonly TakeoutAlbumsTable[],
+  notes: readonly string[],
   outcomes?: readonly string[],
 ): Readable {
   async function* lines(): AsyncGenerator<string> {
@@ -82,16 +89,17 @@ export function reportStream(
       albums: albums.map((a) => ({
         title: a.title,
         description: a.description,
-        folder: a.folder,
+        // An album of a PixelUnion export came from albums.json, not from a folder.
+        folder: a.folder.startsWith(exportAlbumPrefix) ? '' : a.folder,
         albumId: a.album_id,
       })),
-      notes: [sharedAlbumsNote],
+      notes,
     };
     yield JSON.stringify(head).slice(0, -1) + ',"files":[';
     let after = 0;
     let first = true;
     for (;;) {
-      const page = await repo.reportPage(progress.id, after, 1000, outcomes);
+      const page = await repo.reports.reportPage(progress.id, after, 1000, outcomes);
       if (page.length === 0) break;
       let chunk = '';
       for (const row of page) {

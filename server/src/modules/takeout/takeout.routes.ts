@@ -15,11 +15,22 @@ export function takeoutRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags,
         description:
-          'Starts a Google Takeout import. Upload its parts (.zip, .tgz) with tus at /api/uploads, with Upload-Metadata takeoutImportId, then start it.',
+          'Starts an import of a Google Takeout or of a PixelUnion export. Upload its parts (.zip, .tgz) with tus at /api/uploads, with Upload-Metadata takeoutImportId, then start it.',
+        body: z
+          .object({
+            source: z
+              .enum(['google-takeout', 'pixelunion'])
+              .optional()
+              .describe('What is imported, as chosen; the parts, once read, decide'),
+          })
+          .nullish(),
         response: { 201: progressSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await ctx.takeout.create(actorOf(request))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await ctx.takeout.create(actorOf(request), request.body?.source ?? undefined)),
   );
 
   app.get(

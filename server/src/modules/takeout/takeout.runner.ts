@@ -7,6 +7,7 @@ import type { AssetsService } from '../assets/assets.service.js';
 import { importPart } from './takeout.importer.js';
 import { indexPart } from './takeout.indexer.js';
 import { createAlbums, matchImport } from './takeout.matcher.js';
+import { finishExportAlbums } from './takeout.pixelunion.albums.js';
 import type { TakeoutRepo } from './takeout.repo.js';
 
 const order: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'importing'];
@@ -70,6 +71,10 @@ export class TakeoutRunner {
         }
         if (await this.cancelled(importId)) return;
       }
+      const fromExport = await this.repo.exports.hasExportDocuments(importId);
+      await this.repo.updateImport(importId, {
+        source: fromExport ? 'pixelunion' : 'google-takeout',
+      });
     }
     imp = await this.repo.findImport(importId);
     if (!imp) return;
@@ -95,6 +100,8 @@ export class TakeoutRunner {
         if (await this.cancelled(importId)) return;
       }
     }
+    // A PixelUnion export's albums get their photos once all are in, in the order they were added.
+    await finishExportAlbums(this.repo, this.albums, actor, importId, albumOf);
     await this.repo.updateImport(importId, { status: 'done', finished_at: Date.now() });
     await fsp.rm(path.join(this.options.partsDir, importId), { recursive: true, force: true });
   }

@@ -3,10 +3,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AccessService, Actor } from '../../access/access.service.js';
-import type { TakeoutImportRow } from '../../db/db.types.js';
+import type { TakeoutImportRow, TakeoutImportSource } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
 import type { GiveUpHandler, JobHandlers, JobQueue } from '../../jobs/job-queue.js';
-import { reportStream } from './takeout.report.js';
+import { exportNotes } from './takeout.pixelunion.albums.js';
+import { reportStream, sharedAlbumsNote } from './takeout.report.js';
 import type { TakeoutRepo } from './takeout.repo.js';
 import { partFile, type TakeoutRunner } from './takeout.runner.js';
 import { toProgress, type TakeoutProgress } from './takeout.view.js';
@@ -29,12 +30,17 @@ export class TakeoutService implements TakeoutPartSink {
     private readonly options: { partsDir: string },
   ) {}
 
-  async create(actor: Actor): Promise<TakeoutProgress> {
+  /** `source`: what the owner said they import; the parts, once read, say what it is. */
+  async create(
+    actor: Actor,
+    source: TakeoutImportSource = 'google-takeout',
+  ): Promise<TakeoutProgress> {
     const now = Date.now();
     const id = randomUUID();
     await this.repo.createImport({
       id,
       owner_id: actor.userId,
+      source,
       status: 'uploading',
       error: null,
       created_at: now,
@@ -116,9 +122,9 @@ export class TakeoutService implements TakeoutPartSink {
     const row = await this.load(actor, id);
     const [parts, counts, albums, matched] = await Promise.all([
       this.repo.partsOf(id),
-      this.repo.counts(id),
+      this.repo.reports.counts(id),
       this.repo.albumsOf(id),
-      this.repo.matchedCount(id),
+      this.repo.reports.matchedCount(id),
     ]);
     return toProgress(row, parts, counts, { albums: albums.length, matched });
   }
@@ -130,7 +136,9 @@ export class TakeoutService implements TakeoutPartSink {
 
   async report(actor: Actor, id: string, outcomes?: readonly string[]): Promise<Readable> {
     const progress = await this.get(actor, id);
-    return reportStream(this.repo, progress, await this.repo.albumsOf(id), outcomes);
+    const notes =
+      progress.source === 'pixelunion' ? await exportNotes(this.repo, id) : [sharedAlbumsNote];
+    return reportStream(this.repo, progress, await this.repo.albumsOf(id), notes, outcomes);
   }
 
   handlers(): Pick<JobHandlers, 'takeout-import'> {

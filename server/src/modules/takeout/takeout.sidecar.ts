@@ -44,14 +44,22 @@ const PHOTO_KEYS = [
 // Date(ms) accepts ±8.64e15; anything beyond is garbage, not a date.
 const MAX_MS = 8.64e15;
 
+/** The JSON value of a text (a byte-order mark allowed); undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/u, '')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Lenient: numbers as strings, unknown keys, missing keys. null when the text is not a JSON object. */
 export function parseSidecar(text: string): Sidecar | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/u, ''));
-  } catch {
-    return null;
-  }
+  return sidecarOf(parseJson(text));
+}
+
+/** parseSidecar of JSON already parsed. */
+export function sidecarOf(value: unknown): Sidecar | null {
   if (!isObject(value)) return null;
   const json = value;
 

@@ -3,6 +3,11 @@ import type { TakeoutImportRow, TakeoutOutcome, TakeoutPartRow } from '../../db/
 
 export const progressSchema = z.object({
   id: z.string(),
+  source: z
+    .enum(['google-takeout', 'pixelunion'])
+    .describe(
+      'What the archives are: a Google Takeout or a PixelUnion export (detected when read)',
+    ),
   status: z.enum([
     'uploading',
     'queued',
@@ -61,6 +66,7 @@ export function toProgress(
     sum((c) => c.role === 'media' && c.outcome === outcome);
   return {
     id: row.id,
+    source: row.source,
     status: row.status,
     error: row.error,
     createdAt: new Date(row.created_at).toISOString(),

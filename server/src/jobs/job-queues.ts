@@ -1,0 +1,50 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { BullMqJobQueue } from './bullmq.job-queue.js';
+import { EmbeddedJobQueue } from './embedded.job-queue.js';
+import type { JobPayloads, JobQueue, QueueName } from './job-queue.js';
+import type { JobsRepo } from './jobs.repo.js';
+
+/** A job that failed its last attempt and is kept, with its error, until someone retries it. */
+export interface FailedJob {
+  id: number;
+  queue: QueueName;
+  payload: JobPayloads[QueueName];
+  error: string;
+  /** Attempts made before it was given up. */
+  attempts: number;
+  failedAt: number;
+}
+
+/** The dead-letter side of a queue: what failed for good, and a way to try it again. */
+export interface DeadLetters {
+  /** The failed jobs of a queue, newest first. */
+  failedJobs(queue: QueueName, limit: number): Promise<FailedJob[]>;
+  /** Queues every failed job of a queue again with fresh attempts; returns how many. */
+  retryFailed(queue: QueueName): Promise<number>;
+}
+
+export function hasDeadLetters(queue: JobQueue): queue is JobQueue & DeadLetters {
+  return 'failedJobs' in queue && 'retryFailed' in queue;
+}
+
+/**
+ * The job queue the configuration asks for: BullMQ on Redis when REDIS_URL is set (scale-out,
+ * the `jobs` table is then its outbox), else the embedded queue in the database.
+ */
+export function openJobQueue(
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'queueConcurrency'>,
+  repo: JobsRepo,
+  log: FastifyBaseLogger,
+): JobQueue & DeadLetters {
+  if (config.redisUrl === null) return new EmbeddedJobQueue(repo, config.queueConcurrency, log);
+  return new BullMqJobQueue(
+    repo,
+    {
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      concurrency: config.queueConcurrency,
+    },
+    log,
+  );
+}
