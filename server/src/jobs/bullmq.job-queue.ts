@@ -13,7 +13,7 @@ import type {
   QueueCounts,
   QueueName,
 } from './job-queue.js';
-import { queueNames } from './job-queue.js';
+import { queueNames, runJob } from './job-queue.js';
 import type { DeadLetters, FailedJob } from './job-queues.js';
 import type { JobsRepo } from './jobs.repo.js';
 
@@ -413,20 +413,5 @@ export class BullMqJobQueue implements JobQueue, DeadLetters {
     const found = this.queues.get(queue);
     if (!found) throw new Error(`No BullMQ queue ${queue}`);
     return found;
-  }
-}
-
-function runJob(handlers: JobHandlers, queue: QueueName, payload: string): Promise<void> {
-  switch (queue) {
-    case 'metadata':
-      return handlers.metadata(JSON.parse(payload) as JobPayloads['metadata']);
-    case 'thumbnails':
-      return handlers.thumbnails(JSON.parse(payload) as JobPayloads['thumbnails']);
-    case 'delete-files':
-      return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
-    case 'takeout-import':
-      return handlers['takeout-import'](JSON.parse(payload) as JobPayloads['takeout-import']);
-    case 'export':
-      return handlers.export(JSON.parse(payload) as JobPayloads['export']);
   }
 }

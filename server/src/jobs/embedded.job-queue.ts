@@ -10,7 +10,7 @@ import type {
   QueueCounts,
   QueueName,
 } from './job-queue.js';
-import { queueNames } from './job-queue.js';
+import { queueNames, runJob } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
 import type { DeadLetters, FailedJob } from './job-queues.js';
 import { assertDeclared } from '../modules/privacy/privacy.register.js';
@@ -106,7 +106,7 @@ export class EmbeddedJobQueue implements JobQueue, DeadLetters {
   private async process(handlers: JobHandlers, job: JobRow): Promise<void> {
     try {
       if (!isQueueName(job.queue)) throw new Error(`Unknown queue ${job.queue}`);
-      await this.run(handlers, job.queue, job.payload);
+      await runJob(handlers, job.queue, job.payload);
       await this.repo.finish(job.id, 'completed', null);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -146,21 +146,6 @@ export class EmbeddedJobQueue implements JobQueue, DeadLetters {
       const timer = setTimeout(done, idlePollMs);
       set.add(done);
     });
-  }
-
-  private run(handlers: JobHandlers, queue: QueueName, payload: string): Promise<void> {
-    switch (queue) {
-      case 'metadata':
-        return handlers.metadata(JSON.parse(payload) as JobPayloads['metadata']);
-      case 'thumbnails':
-        return handlers.thumbnails(JSON.parse(payload) as JobPayloads['thumbnails']);
-      case 'delete-files':
-        return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
-      case 'takeout-import':
-        return handlers['takeout-import'](JSON.parse(payload) as JobPayloads['takeout-import']);
-      case 'export':
-        return handlers.export(JSON.parse(payload) as JobPayloads['export']);
-    }
   }
 
   async counts(): Promise<QueueCounts[]> {

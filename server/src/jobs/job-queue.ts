@@ -19,6 +19,22 @@ export const queueNames: readonly QueueName[] = [
 
 export type JobHandlers = { [Q in QueueName]: (payload: JobPayloads[Q]) => Promise<void> };
 
+/** Runs one job's handler with its payload (stored as JSON text in the jobs table). */
+export function runJob(handlers: JobHandlers, queue: QueueName, payload: string): Promise<void> {
+  switch (queue) {
+    case 'metadata':
+      return handlers.metadata(JSON.parse(payload) as JobPayloads['metadata']);
+    case 'thumbnails':
+      return handlers.thumbnails(JSON.parse(payload) as JobPayloads['thumbnails']);
+    case 'delete-files':
+      return handlers['delete-files'](JSON.parse(payload) as JobPayloads['delete-files']);
+    case 'takeout-import':
+      return handlers['takeout-import'](JSON.parse(payload) as JobPayloads['takeout-import']);
+    case 'export':
+      return handlers.export(JSON.parse(payload) as JobPayloads['export']);
+  }
+}
+
 /** Called once when a job has failed its last attempt, so its owner can record the outcome. */
 export type GiveUpHandler = <Q extends QueueName>(
   queue: Q,
