@@ -9,16 +9,16 @@
  * PostgreSQL: DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/test);
  * the bench creates and drops its own database, pixelunion_bench_timeline.
  */
-import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sql, type Compilable } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type Db, type Dialect } from '../server/src/db/database.js';
+import { migrateToLatest, openDatabase, type Dialect } from '../server/src/db/database.js';
 import { TimelineRepo } from '../server/src/modules/timeline/timeline.repo.js';
-import { createBenchUser, mulberry32, seedAssets } from './synthetic-library.js';
+import { createBenchUser, insertOtherUsers, mulberry32, seedAssets } from './synthetic-library.js';
 import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
+import { explain, loadAverage as load, machine, percentiles, timed } from './measure.js';
 
 const args = process.argv.slice(2);
 const positional = args.filter((a) => !a.startsWith('--'));
@@ -46,37 +46,6 @@ async function adminQuery(query: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function percentiles(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-  const f = (n: number) => n.toFixed(1).padStart(6);
-  return `p50 ${f(at(50))}  p95 ${f(at(95))}  p99 ${f(at(99))}  max ${f(at(100))} ms  (n=${sorted.length})`;
-}
-
-async function timed(url: string, token: string): Promise<{ ms: number; bytes: number }> {
-  const start = process.hrtime.bigint();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  const body = await response.arrayBuffer();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
-  return { ms, bytes: body.byteLength };
-}
-
-async function explain(db: Db, dialect: Dialect, query: Compilable): Promise<string> {
-  const compiled = query.compile();
-  const prefix = dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN (ANALYZE, BUFFERS) ';
-  // Parameters are inlined by hand: EXPLAIN cannot take bind parameters on every driver.
-  let index = 0;
-  const inlined = compiled.sql.replace(/\$\d+|\?/g, () => {
-    const value = compiled.parameters[index++];
-    return typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`;
-  });
-  const rows = (await sql.raw<Record<string, unknown>>(prefix + inlined).execute(db)).rows;
-  return rows
-    .map((r) => (dialect === 'sqlite' ? String(r.detail) : String(r['QUERY PLAN'])))
-    .join('\n    ');
 }
 
 async function runDialect(dialect: Dialect): Promise<void> {
@@ -118,21 +87,7 @@ async function runDialect(dialect: Dialect): Promise<void> {
     );
 
     if (others > 0) {
-      const ids = Array.from({ length: OTHER_USERS }, () => randomUUID());
-      await db
-        .insertInto('users')
-        .values(
-          ids.map((id, i) => ({
-            id,
-            email: `other${i}@example.org`,
-            name: `Other ${i}`,
-            password_hash: 'x',
-            is_admin: 0,
-            quota_bytes: null,
-            created_at: Date.now(),
-          })),
-        )
-        .execute();
+      const ids = await insertOtherUsers(db, OTHER_USERS);
       start = performance.now();
       await seedAssets(db, ids, others, 2);
       const s = (performance.now() - start) / 1000;
@@ -238,14 +193,7 @@ async function runDialect(dialect: Dialect): Promise<void> {
   }
 }
 
-console.log(
-  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-);
-const load = () =>
-  os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
+console.log(`machine: ${machine()}`);
 console.log(`load average before: ${load()}`);
 for (const dialect of dialects) await runDialect(dialect);
 console.log(`\nload average after: ${load()}`);
