@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files spend their time waiting (servers, exiftool, ffmpeg, Chromium, PostgreSQL,
+    // object storage), so two at once keep CI's two cores busy; the default is cores − 1.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

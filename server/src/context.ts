@@ -17,6 +17,8 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { TimelineRepo } from './modules/timeline/timeline.repo.js';
 import { TimelineService } from './modules/timeline/timeline.service.js';
 import { UploadsRepo } from './modules/uploads/uploads.repo.js';
+import { UploadChunkBytes } from './modules/uploads/uploads.chunk-bytes.js';
+import { UploadFileBytes } from './modules/uploads/uploads.file-bytes.js';
 import { UploadsService } from './modules/uploads/uploads.service.js';
 import { UsersRepo } from './modules/users/users.repo.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -25,6 +27,7 @@ import { openBlobStore } from './storage/blob-stores.js';
 import { AlbumsRepo } from './modules/albums/albums.repo.js';
 import { AlbumsService } from './modules/albums/albums.service.js';
 import { runPeriodically } from './jobs/periodic.js';
+import { PeriodicRepo } from './jobs/periodic.repo.js';
 import { timeJobs } from './http/metrics.js';
 import { dutiesOf } from './roles.js';
 import { FullSizeRenditions } from './modules/assets/assets.fullsize.js';
@@ -35,6 +38,7 @@ import { ShareVisitsService } from './modules/shares/shares.visits.js';
 import { TakeoutRepo } from './modules/takeout/takeout.repo.js';
 import { TakeoutRunner } from './modules/takeout/takeout.runner.js';
 import { TakeoutService } from './modules/takeout/takeout.service.js';
+import { TakeoutParts } from './modules/takeout/takeout.parts.js';
 import { ErasureRepo } from './modules/erasure/erasure.repo.js';
 import { ErasureService } from './modules/erasure/erasure.service.js';
 import { createExports, type ExportService } from './modules/export/export.context.js';
@@ -97,22 +101,22 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const shareVisits = new ShareVisitsService(sharesRepo, access, assets, albums, auth, config);
 
   const takeoutRepo = new TakeoutRepo(db, database.dialect);
-  const partsDir = path.join(config.dataDir, 'takeout');
-  const takeoutRunner = new TakeoutRunner(takeoutRepo, assets, albums, {
-    partsDir,
+  const takeoutParts = new TakeoutParts(blobs);
+  const takeoutRunner = new TakeoutRunner(takeoutRepo, assets, albums, takeoutParts, {
     tmpDir: path.join(config.dataDir, 'tmp', 'takeout'),
   });
-  const takeout = new TakeoutService(takeoutRepo, access, jobs, takeoutRunner, { partsDir });
+  const takeout = new TakeoutService(takeoutRepo, access, jobs, takeoutRunner, takeoutParts);
 
   const uploads = new UploadsService(
     new UploadsRepo(db),
     users,
     assets,
     takeout,
-    {
-      dir: path.join(config.dataDir, 'tmp', 'resumable'),
-      maxUploadBytes: config.maxUploadBytes,
-    },
+    // On object storage, any api process may take an upload's next request: its bytes go there.
+    config.s3 === null
+      ? new UploadFileBytes(path.join(config.dataDir, 'tmp', 'resumable'))
+      : new UploadChunkBytes(blobs, path.join(config.dataDir, 'tmp', 'blobs')),
+    { maxUploadBytes: config.maxUploadBytes },
     log,
   );
 
@@ -162,12 +166,14 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         await exports.gaveUp(...args);
       });
       await takeout.resumeInterrupted();
+      const schedule = new PeriodicRepo(db);
       if (config.trashDays > 0) {
         stopTrashExpiry = runPeriodically(
           'trash-expiry',
           3600_000,
           () => assets.purgeTrashedBefore(Date.now() - config.trashDays * 86_400_000),
           log,
+          schedule,
         );
       }
       stopLinkLogExpiry = runPeriodically(
@@ -178,18 +184,21 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
           return shares.purgeLog(config.linkLogDays);
         },
         log,
+        schedule,
       );
       stopExportExpiry = runPeriodically(
         'export-expiry',
         3600_000,
         () => exports.purgeExpired(),
         log,
+        schedule,
       );
       stopAccountErasure = runPeriodically(
         'account-erasure',
         3600_000,
         () => erasure.eraseDue(),
         log,
+        schedule,
       );
     },
     async close() {

@@ -2,12 +2,12 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from './openapi.js';
-import { startTestServer, type TestServer } from './test/test-server.js';
+import { runDialect, startTestServer, type TestServer } from './test/test-server.js';
 
 describe('OpenAPI document', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('sqlite', {}, { workers: false });
+    server = await startTestServer(runDialect, {}, { workers: false });
   });
   afterAll(() => server.close());
 

@@ -1,11 +1,9 @@
 import { once } from 'node:events';
-import { openAsBlob } from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ConfigError, loadConfig } from './config.js';
@@ -13,75 +11,23 @@ import { openDatabase } from './db/database.js';
 import { dutiesOf } from './roles.js';
 import { startLocalS3 } from './storage/s3rver.testing.js';
 import { photo } from './test/factories.js';
-import { startServerProcess, type ServerProcess } from './test/server-process.js';
+import {
+  exitCode,
+  json,
+  metricsUrl,
+  refused,
+  runCleanup,
+  signUp as signUpAs,
+  until,
+  uploadMultipart,
+} from './test/processes.testing.js';
+import { startServerProcess } from './test/server-process.js';
 import { freshPostgresDatabase, startTestServer } from './test/test-server.js';
 
 const postgres = process.env.DATABASE_URL ? describe : describe.skip;
 const bigPhoto = photo('exif-samples/jpg/mobile/HMD_Nokia_8.3_5G.jpg');
 const credentials = { email: 'roles@example.org', password: 'a long password', name: 'Roles' };
-
-/** Polls `check` until it holds; the test's own timeout bounds the wait. */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await sleep(50);
-}
-
-// T is the caller's expectation of the JSON body; the tests assert on it.
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as T };
-}
-
-/** The first user of a server, signed in: the headers of their requests. */
-async function signUp(url: string): Promise<Record<string, string>> {
-  const post = { method: 'POST', headers: { 'content-type': 'application/json' } };
-  await json(`${url}/api/auth/setup`, { ...post, body: JSON.stringify(credentials) });
-  const login = await json<{ token: string }>(`${url}/api/auth/login`, {
-    ...post,
-    body: JSON.stringify(credentials),
-  });
-  return { authorization: `Bearer ${login.body.token}` };
-}
-
-async function uploadMultipart(
-  url: string,
-  headers: Record<string, string>,
-  file: string,
-): Promise<string> {
-  const form = new FormData();
-  form.append('file', await openAsBlob(file), path.basename(file));
-  const response = await json<{ id: string }>(`${url}/api/assets`, {
-    method: 'POST',
-    headers,
-    body: form,
-  });
-  expect(response.status).toBe(201);
-  return response.body.id;
-}
-
-/** The process's exit code, once it has exited. */
-function exitCode(server: ServerProcess): Promise<number | null> {
-  if (server.child.exitCode !== null) return Promise.resolve(server.child.exitCode);
-  return once(server.child, 'exit').then(([code]) => code as number | null);
-}
-
-/** A new connection to `url` is refused: the process no longer listens. */
-const refused = (url: string) =>
-  fetch(`${url}/api/health`).then(
-    () => false,
-    () => true,
-  );
-
-/** Metrics URL a process logs at start (PIXELUNION_METRICS_PORT=0 picks a free port). */
-async function metricsUrl(server: ServerProcess): Promise<string> {
-  let found: string | undefined;
-  await until(() => {
-    found = /"url":"(http:\/\/[^"]+\/metrics)"/.exec(server.output())?.[1];
-    return found !== undefined;
-  });
-  return found ?? '';
-}
+const signUp = (url: string) => signUpAs(url, credentials);
 
 describe('PIXELUNION_ROLE and the operations settings', () => {
   const pg = { DATABASE_URL: 'postgres://pixelunion@db.internal/pixelunion' };
@@ -229,9 +175,7 @@ describe('PIXELUNION_TRUSTED_PROXIES', () => {
 
 describe('graceful shutdown', () => {
   const cleanup: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) await step();
-  });
+  afterAll(() => runCleanup(cleanup));
 
   it('finishes an upload in progress when SIGTERM comes, then exits 0', async () => {
     const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-shutdown-'));
@@ -431,9 +375,7 @@ async function startHoldingProxy(target: string): Promise<{
 
 postgres('api and worker processes on PostgreSQL', () => {
   const cleanup: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) await step();
-  });
+  afterAll(() => runCleanup(cleanup));
 
   async function sharedSetup(extra: Record<string, string> = {}) {
     const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-roles-'));

@@ -27,7 +27,7 @@ let user: TestUser;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   admin = await createUser(server);
   user = await createUser(server, { admin });

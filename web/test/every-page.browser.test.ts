@@ -32,7 +32,7 @@ let receiptPath: string;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   admin = await createUser(server);
   const ids: string[] = [];

@@ -26,7 +26,7 @@ let user: TestUser;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   user = await createUser(server);
   for (const file of ['exif-samples/jpg/gps/DSCN0010.jpg', 'exif-samples/heic/IMG_5195.HEIC']) {

@@ -63,7 +63,7 @@ let plainId: string;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   user = await createUser(server);
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-live-web-'));

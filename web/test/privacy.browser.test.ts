@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
+import { runDialect, startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
   buildWebApp,
@@ -19,7 +19,7 @@ let user: TestUser;
 beforeAll(async () => {
   await buildWebApp();
   server = await startTestServer(
-    'sqlite',
+    runDialect,
     { PIXELUNION_STORAGE_LOCATION: location, PIXELUNION_TRASH_DAYS: '12' },
     { workers: false },
   );
@@ -43,7 +43,13 @@ describe('the privacy page in Chromium', () => {
       await page.getByRole('heading', { name: 'Where your photos are' }).waitFor();
 
       expect(await page.getByTestId('storage-location').textContent()).toContain(location);
-      await page.getByText('The database file on this server (SQLite).').waitFor();
+      await page
+        .getByText(
+          runDialect === 'sqlite'
+            ? 'The database file on this server (SQLite).'
+            : 'The PostgreSQL database the administrator set up for this server.',
+        )
+        .waitFor();
       await page
         .getByText('Photos you move to the trash are deleted for good after 12 days.')
         .waitFor();

@@ -62,7 +62,7 @@ async function thumbnailsLoaded(page: Page, count: number) {
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   // The owner (first user, admin) and a second user, through the API to save time.
   await call('POST', '/api/auth/setup', null, owner);

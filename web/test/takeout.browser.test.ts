@@ -69,7 +69,7 @@ let third: string;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   user = await createUser(server);
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-takeout-web-'));

@@ -22,7 +22,7 @@ let user: TestUser;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
   user = await createUser(server);
 }, 120_000);

@@ -30,7 +30,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await buildWebApp();
-  server = await startTestServer('sqlite');
+  server = await startTestServer();
   browser = await launchChromium();
 }, 120_000);
 

@@ -1,9 +1,9 @@
-import { createReadStream, type ReadStream } from 'node:fs';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar, { type ExtractEvents } from 'tar-stream';
 import { safeEntryPath } from './archive.paths.js';
+import { ArchiveSourceError, type ArchiveSource } from './archive.source.js';
 import {
   ArchiveError,
   asArchiveError,
@@ -34,15 +34,22 @@ const STOP = new Error('scan stopped');
  * can be parsed.
  */
 export async function scanTar(
-  filePath: string,
+  source: ArchiveSource,
   gzip: boolean,
   visitor: ArchiveVisitor,
   { limits, signal }: ScanContext,
 ): Promise<number> {
-  const file = createReadStream(filePath);
+  const file = source.read();
+  // The source's own failure says nothing of the archive: it reaches the pipeline as an
+  // ArchiveSourceError, while the errors of the later stages only close the source.
+  const input = new PassThrough();
+  file.on('error', (error) => input.destroy(new ArchiveSourceError(error)));
+  input.on('close', () => file.destroy());
+  file.pipe(input);
   const extract = tar.extract();
-  const meter = new Meter(file, gzip, limits);
-  const stages = gzip ? [file, createGunzip(), meter, extract] : [file, meter, extract];
+  const counter = new Counter();
+  const meter = new Meter(counter, gzip, limits);
+  const stages = gzip ? [input, counter, createGunzip(), meter, extract] : [input, meter, extract];
   const outcome = pipeline(stages).then(
     () => undefined,
     (error: unknown) => error,
@@ -50,7 +57,7 @@ export async function scanTar(
   let stopping = false;
   const stop = (): void => {
     stopping = true;
-    file.destroy(STOP);
+    input.destroy(STOP);
   };
   signal?.addEventListener('abort', stop, { once: true });
   // What the visitor's stream fails with when the scan is stopped rather than the archive broken.
@@ -101,6 +108,7 @@ export async function scanTar(
   }
 
   if (signal?.aborted) throw signal.reason;
+  if (pipelineError instanceof ArchiveSourceError) throw pipelineError;
   if (entryFailure && entryFailure !== STOP) throw asArchiveError(entryFailure, what);
   if (failed) {
     if (visitorError?.error === failed.error) throw failed.error;
@@ -220,12 +228,22 @@ function ignore(): void {
   // Deliberately nothing: see the call sites.
 }
 
+/** Counts the compressed bytes gunzip receives. */
+class Counter extends Transform {
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
 /** Counts the bytes the tar parser receives: the total limit, and the gzip ratio once past the floor. */
 class Meter extends Transform {
   private bytes = 0;
 
   constructor(
-    private readonly file: ReadStream,
+    private readonly compressed: Counter,
     private readonly gzip: boolean,
     private readonly limits: ArchiveLimits,
   ) {
@@ -242,7 +260,7 @@ class Meter extends Transform {
       return;
     }
     if (this.gzip && this.bytes > ratioFloorBytes) {
-      const ratio = this.bytes / Math.max(1, this.file.bytesRead);
+      const ratio = this.bytes / Math.max(1, this.compressed.bytes);
       if (ratio > maxRatio) {
         const message = `compression ratio 1:${Math.round(ratio)} is a gzip bomb`;
         callback(new ArchiveError('ARCHIVE_BOMB', message));

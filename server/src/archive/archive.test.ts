@@ -7,6 +7,8 @@ import {
   collectStream,
   patchBytes,
   scanAll,
+  sourceKinds,
+  sourceOf,
   tempDir,
   type TarSpec,
   type TempDir,
@@ -65,100 +67,102 @@ const cases: { name: string; format: ArchiveFormat }[] = [
   { name: 'tar', format: 'tar' },
 ];
 
-describe.each(cases)('$name', ({ name, format }) => {
-  const path = (): string => archives.get(name) ?? '';
+describe.each(sourceKinds)('over a %s source', (kind) => {
+  describe.each(cases)('$name', ({ name, format }) => {
+    const source = () => sourceOf(kind, archives.get(name) ?? '');
 
-  it('visits every file with its bytes, NFC names, and skips directories', async () => {
-    const scanned = await scanAll(path());
-    expect(scanned.format).toBe(format);
-    expect(scanned.entries).toBe(directories.length + files.length);
-    expect(scanned.refused).toEqual([]);
-    expect(scanned.visited.map((entry) => entry.path)).toEqual(files.map((file) => file.path));
-    expect(scanned.visited.map((entry) => entry.index)).toEqual(
-      files.map((_, i) => directories.length + i),
-    );
-    for (const file of files) {
-      const read = scanned.files.get(file.path);
-      expect(read?.equals(file.data), file.path).toBe(true);
-      expect(scanned.visited.find((entry) => entry.path === file.path)?.size).toBe(
-        file.data.length,
+    it('visits every file with its bytes, NFC names, and skips directories', async () => {
+      const scanned = await scanAll(source());
+      expect(scanned.format).toBe(format);
+      expect(scanned.entries).toBe(directories.length + files.length);
+      expect(scanned.refused).toEqual([]);
+      expect(scanned.visited.map((entry) => entry.path)).toEqual(files.map((file) => file.path));
+      expect(scanned.visited.map((entry) => entry.index)).toEqual(
+        files.map((_, i) => directories.length + i),
       );
-    }
-    expect(scanned.files.has(nfd)).toBe(false);
-  });
+      for (const file of files) {
+        const read = scanned.files.get(file.path);
+        expect(read?.equals(file.data), file.path).toBe(true);
+        expect(scanned.visited.find((entry) => entry.path === file.path)?.size).toBe(
+          file.data.length,
+        );
+      }
+      expect(scanned.files.has(nfd)).toBe(false);
+    });
 
-  it('skips entries the visitor does not open, and indexes stay the same', async () => {
-    const skipping = await scanAll(path(), { read: (entry) => entry.path.endsWith('.png') });
-    expect([...skipping.files.keys()]).toEqual(['Takeout/日本/写真.png']);
-    expect(skipping.files.get('Takeout/日本/写真.png')?.toString()).toBe('png bytes');
-    const again = await scanAll(path(), { read: () => false });
-    expect(again.visited).toEqual(skipping.visited);
-  });
+    it('skips entries the visitor does not open, and indexes stay the same', async () => {
+      const skipping = await scanAll(source(), { read: (entry) => entry.path.endsWith('.png') });
+      expect([...skipping.files.keys()]).toEqual(['Takeout/日本/写真.png']);
+      expect(skipping.files.get('Takeout/日本/写真.png')?.toString()).toBe('png bytes');
+      const again = await scanAll(source(), { read: () => false });
+      expect(again.visited).toEqual(skipping.visited);
+    });
 
-  it('lets the visitor stop reading part way, and goes on', async () => {
-    const seen: string[] = [];
-    const result = await scanArchive(path(), {
-      async file(entry, open) {
-        seen.push(entry.path);
-        if (entry.size === big.length) {
-          const stream = open();
-          for await (const chunk of stream) {
-            expect(chunk).toBeInstanceOf(Buffer);
-            break; // destroys the stream
+    it('lets the visitor stop reading part way, and goes on', async () => {
+      const seen: string[] = [];
+      const result = await scanArchive(source(), {
+        async file(entry, open) {
+          seen.push(entry.path);
+          if (entry.size === big.length) {
+            const stream = open();
+            for await (const chunk of stream) {
+              expect(chunk).toBeInstanceOf(Buffer);
+              break; // destroys the stream
+            }
           }
-        }
-      },
-      refused: () => Promise.reject(new Error('nothing to refuse')),
+        },
+        refused: () => Promise.reject(new Error('nothing to refuse')),
+      });
+      expect(result.entries).toBe(directories.length + files.length);
+      expect(seen).toEqual(files.map((file) => file.path));
     });
-    expect(result.entries).toBe(directories.length + files.length);
-    expect(seen).toEqual(files.map((file) => file.path));
-  });
 
-  it('carries on when a visitor opens a stream and neither reads nor destroys it', async () => {
-    const leftOpen = await scanArchive(path(), {
-      file: (_entry, open) => {
-        open();
-        return Promise.resolve();
-      },
-      refused: () => Promise.resolve(),
+    it('carries on when a visitor opens a stream and neither reads nor destroys it', async () => {
+      const leftOpen = await scanArchive(source(), {
+        file: (_entry, open) => {
+          open();
+          return Promise.resolve();
+        },
+        refused: () => Promise.resolve(),
+      });
+      expect(leftOpen.entries).toBe(directories.length + files.length);
     });
-    expect(leftOpen.entries).toBe(directories.length + files.length);
-  });
 
-  it('allows open() once, and only while the visitor runs', async () => {
-    let late: (() => unknown) | undefined;
-    await scanArchive(path(), {
-      async file(entry, open) {
-        if (entry.size !== big.length) return;
-        const stream = open();
-        expect(() => open()).toThrow(/twice/);
-        await collectStream(stream);
-        late = open;
-      },
-      refused: () => Promise.resolve(),
+    it('allows open() once, and only while the visitor runs', async () => {
+      let late: (() => unknown) | undefined;
+      await scanArchive(source(), {
+        async file(entry, open) {
+          if (entry.size !== big.length) return;
+          const stream = open();
+          expect(() => open()).toThrow(/twice/);
+          await collectStream(stream);
+          late = open;
+        },
+        refused: () => Promise.resolve(),
+      });
+      expect(late).toThrow(/after the visitor settled/);
     });
-    expect(late).toThrow(/after the visitor settled/);
-  });
-});
-
-describe('zip specifics', () => {
-  it('reads zip64 archives', async () => {
-    const bytes = await buildZip([{ name: 'a/b.txt', data: 'zip64' }], { zip64: true });
-    const scanned = await scanAll(await dir.write('zip64.zip', bytes));
-    expect(scanned.files.get('a/b.txt')?.toString()).toBe('zip64');
   });
 
-  it('reads an empty zip (PK\\5\\6 first)', async () => {
-    const bytes = await buildZip([]);
-    expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x05\x06');
-    const scanned = await scanAll(await dir.write('empty.zip', bytes));
-    expect(scanned).toMatchObject({ format: 'zip', entries: 0 });
-  });
+  describe('zip specifics', () => {
+    it('reads zip64 archives', async () => {
+      const bytes = await buildZip([{ name: 'a/b.txt', data: 'zip64' }], { zip64: true });
+      const scanned = await scanAll(sourceOf(kind, await dir.write('zip64.zip', bytes)));
+      expect(scanned.files.get('a/b.txt')?.toString()).toBe('zip64');
+    });
 
-  it('reads Windows names with backslashes as folders', async () => {
-    const bytes = await buildZip([{ name: 'QQQQQQQQQQQQ', data: 'win' }]);
-    const patched = patchBytes(bytes, 'QQQQQQQQQQQQ', 'Photos\\a.jpg');
-    const scanned = await scanAll(await dir.write('windows.zip', patched));
-    expect(scanned.files.get('Photos/a.jpg')?.toString()).toBe('win');
+    it('reads an empty zip (PK\\5\\6 first)', async () => {
+      const bytes = await buildZip([]);
+      expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x05\x06');
+      const scanned = await scanAll(sourceOf(kind, await dir.write('empty.zip', bytes)));
+      expect(scanned).toMatchObject({ format: 'zip', entries: 0 });
+    });
+
+    it('reads Windows names with backslashes as folders', async () => {
+      const bytes = await buildZip([{ name: 'QQQQQQQQQQQQ', data: 'win' }]);
+      const patched = patchBytes(bytes, 'QQQQQQQQQQQQ', 'Photos\\a.jpg');
+      const scanned = await scanAll(sourceOf(kind, await dir.write('windows.zip', patched)));
+      expect(scanned.files.get('Photos/a.jpg')?.toString()).toBe('win');
+    });
   });
 });

@@ -1,13 +1,16 @@
 /** Builders and helpers for the archive tests: small archives made in memory, then written out. */
-import { readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, readdirSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import tar, { type Header } from 'tar-stream';
 import yazl from 'yazl';
-import { scanArchive } from './archive.scan.js';
-import type { ArchiveEntry, ArchiveLimits, ArchiveVisitor } from './archive.types.js';
+import { scanArchive, type ScanOptions } from './archive.scan.js';
+import { fileSource, type ArchiveSource } from './archive.source.js';
+import type { ArchiveEntry, ArchiveVisitor } from './archive.types.js';
 
 export interface ZipSpec {
   name: string;
@@ -124,12 +127,8 @@ export interface Scanned {
 
 /** Scans with a visitor that reads every file (or only those `read` accepts) into memory. */
 export async function scanAll(
-  filePath: string,
-  options: {
-    limits?: Partial<ArchiveLimits>;
-    read?: (entry: ArchiveEntry) => boolean;
-    signal?: AbortSignal;
-  } = {},
+  source: ArchiveSource,
+  options: ScanOptions & { read?: (entry: ArchiveEntry) => boolean } = {},
 ): Promise<Scanned> {
   const files = new Map<string, Buffer>();
   const visited: ArchiveEntry[] = [];
@@ -146,11 +145,78 @@ export async function scanAll(
     },
   };
   const scanOptions = { limits: options.limits, signal: options.signal };
-  const result = await scanArchive(filePath, visitor, scanOptions);
+  const result = await scanArchive(source, visitor, scanOptions);
   return { ...result, files, visited, refused };
 }
 
 /** Open descriptors of this process (Linux), to prove that failed scans close theirs. */
 export function openFds(): number {
   return readdirSync('/proc/self/fd').length;
+}
+
+/**
+ * How the tests read an archive: `file`, the local file source; `ranged`, as object storage
+ * serves a blob: each read a request of its own, whose bytes come later, in small odd-sized chunks.
+ */
+export type SourceKind = 'file' | 'ranged';
+export const sourceKinds: readonly SourceKind[] = ['file', 'ranged'];
+
+export interface RangedSource extends ArchiveSource {
+  /** Reads asked for so far (one request each to object storage). */
+  readonly requests: number;
+  /** Bytes served so far. */
+  readonly served: number;
+}
+
+let rangedOpen = 0;
+/** Streams of ranged sources not yet closed: a scan that ended must have closed all of its own. */
+export const rangedStreamsOpen = (): number => rangedOpen;
+
+/**
+ * The archive in `filePath` served by ranged reads. `failAfter`: every read fails once that many
+ * bytes of it were served, as a dropped connection does.
+ */
+export function rangedSource(filePath: string, options: { failAfter?: number } = {}): RangedSource {
+  let requests = 0;
+  let served = 0;
+  return {
+    get requests() {
+      return requests;
+    },
+    get served() {
+      return served;
+    },
+    size: async () => (await stat(filePath)).size,
+    read(range) {
+      requests += 1;
+      const out = new PassThrough();
+      rangedOpen += 1;
+      out.once('close', () => {
+        rangedOpen -= 1;
+      });
+      let sent = 0;
+      const cut = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          sent += chunk.length;
+          served += chunk.length;
+          const limit = options.failAfter;
+          if (limit !== undefined && sent > limit) callback(new Error('connection reset by peer'));
+          else setImmediate(callback, null, chunk);
+        },
+      });
+      const file = createReadStream(filePath, {
+        start: range?.start,
+        end: range?.end,
+        highWaterMark: 4093,
+      });
+      pipeline(file, cut, out).catch(() => {
+        // The error reached `out`, whose reader sees it; or `out` was closed early on purpose.
+      });
+      return out;
+    },
+  };
+}
+
+export function sourceOf(kind: SourceKind, filePath: string): ArchiveSource {
+  return kind === 'file' ? fileSource(filePath) : rangedSource(filePath);
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ArchiveSourceError } from './archive.source.js';
 
 export type ArchiveFormat = 'zip' | 'tgz' | 'tar';
 
@@ -85,9 +86,12 @@ export function oversizeReason(size: number, limits: ArchiveLimits): string | un
   return `entry of ${formatBytes(size)} is over the ${formatBytes(limits.maxEntryBytes)} limit`;
 }
 
-/** Errors from the archive libraries become ARCHIVE_CORRUPT; ours and the caller's pass as they are. */
-export function asArchiveError(error: unknown, what: string): ArchiveError {
-  if (error instanceof ArchiveError) return error;
+/**
+ * Errors from the archive libraries become ARCHIVE_CORRUPT; ours and the source's (a read that
+ * failed, which says nothing of the archive) pass as they are.
+ */
+export function asArchiveError(error: unknown, what: string): Error {
+  if (error instanceof ArchiveError || error instanceof ArchiveSourceError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   return new ArchiveError('ARCHIVE_CORRUPT', `${what} is corrupt or truncated: ${detail}`);
 }

@@ -2,6 +2,7 @@ import { Transform, type Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { safeEntryPath } from './archive.paths.js';
+import type { ArchiveSource } from './archive.source.js';
 import {
   ArchiveError,
   asArchiveError,
@@ -11,6 +12,7 @@ import {
   type ArchiveVisitor,
   type ScanContext,
 } from './archive.types.js';
+import { SourceReader } from './archive.zip-reader.js';
 
 const S_IFMT = 0o170000;
 const SPECIAL_FILES: ReadonlyMap<number, string> = new Map([
@@ -31,15 +33,17 @@ const METHOD_NAMES: ReadonlyMap<number, string> = new Map([
 
 /**
  * Reads the central directory one record at a time (lazyEntries) and each entry's data by a
- * ranged read of the file, so memory stays flat whatever the archive's size; the fd is released
- * before the returned promise settles.
+ * ranged read of the source, so memory stays flat whatever the archive's size; every read is
+ * released before the returned promise settles.
  */
 export async function scanZip(
-  filePath: string,
+  source: ArchiveSource,
+  size: number,
   visitor: ArchiveVisitor,
   { limits, signal }: ScanContext,
 ): Promise<number> {
-  const zip = await openZip(filePath);
+  const reader = new SourceReader(source, size);
+  const zip = await openZip(reader, size);
   const closed = new Promise<void>((resolve) => zip.once('close', resolve));
   // An 'error' event without a listener would crash the process; nextEntry reports them.
   zip.on('error', ignore);
@@ -79,14 +83,14 @@ export async function scanZip(
           `zip archive declares more than ${formatBytes(limits.maxTotalBytes)} of data`,
         );
       }
-      const reader = entryReader(zip, entry, verdict.path);
-      current = reader.stream;
-      await reader.visit(() =>
-        visitor.file({ path: verdict.path, size: entry.uncompressedSize, index }, reader.open),
+      const entryStream = entryReader(zip, reader, entry, verdict.path);
+      current = entryStream.stream;
+      await entryStream.visit(() =>
+        visitor.file({ path: verdict.path, size: entry.uncompressedSize, index }, entryStream.open),
       );
       current = undefined;
       signal?.throwIfAborted();
-      reader.throwIfFailed();
+      entryStream.throwIfFailed();
     }
     return zip.entryCount;
   } catch (error) {
@@ -104,12 +108,13 @@ function ignore(): void {
   // Deliberately nothing: see the call site.
 }
 
-function openZip(filePath: string): Promise<yauzl.ZipFile> {
+function openZip(reader: SourceReader, size: number): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     // decodeStrings: false because with it yauzl rejects `../x` or `/x` by failing the whole
     // archive; we decode the name ourselves and refuse only that entry.
-    yauzl.open(
-      filePath,
+    yauzl.fromRandomAccessReader(
+      reader,
+      size,
       {
         lazyEntries: true,
         autoClose: true,
@@ -125,7 +130,7 @@ function openZip(filePath: string): Promise<yauzl.ZipFile> {
   });
 }
 
-function zipError(error: Error): ArchiveError {
+function zipError(error: Error): Error {
   if (/strong encryption|multi-disk/.test(error.message)) {
     return new ArchiveError('ARCHIVE_UNSUPPORTED', `zip archive not supported: ${error.message}`);
   }
@@ -193,11 +198,11 @@ function judge(
  * (it reads the local header first). It checks length and CRC-32: yauzl checks neither for stored
  * entries nor the CRC for any, and an importer must never keep silently damaged bytes.
  */
-function entryReader(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string) {
+function entryReader(zip: yauzl.ZipFile, reader: SourceReader, entry: yauzl.Entry, path: string) {
   let failure: Error | undefined;
   let opened = false;
   let settled = false;
-  const fail = (error: Error): ArchiveError => {
+  const fail = (error: Error): Error => {
     failure ??= error;
     return asArchiveError(error, `zip entry ${path}`);
   };
@@ -225,6 +230,11 @@ function entryReader(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string) {
     if (settled) throw new Error('open() called after the visitor settled');
     if (opened) throw new Error('open() called twice for one entry');
     opened = true;
+    const header = entry.relativeOffsetOfLocalHeader;
+    reader.expect(
+      header,
+      header + 30 + entry.fileNameLength + entry.extraFieldLength + entry.compressedSize,
+    );
     zip.openReadStream(entry, (error, source) => {
       if (error) {
         stream.destroy(fail(error));

@@ -50,7 +50,7 @@ describe('pixelunion export', () => {
     );
 
   beforeAll(async () => {
-    server = await startTestServer('sqlite');
+    server = await startTestServer();
     user = await createUser(server);
     apiKey = (
       await api<{ key: string }>(server, 'POST', '/api/api-keys', {

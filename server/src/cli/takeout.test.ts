@@ -139,7 +139,7 @@ describe('pixelunion import-takeout', () => {
   const workDir = (name: string) => fsp.mkdtemp(path.join(dir, `${name}-`));
 
   beforeAll(async () => {
-    server = await startTestServer('sqlite');
+    server = await startTestServer();
     admin = await createUser(server);
     apiKey = await keyOf(admin);
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'takeout-cli-'));
@@ -358,7 +358,9 @@ describe('pixelunion import-takeout', () => {
           { 'x-api-key': apiKey },
           {
             chunkBytes: 256 * 1024,
-            retry: { maxFailures: 5, delayMs: () => 10 },
+            // Growing waits: on object storage the cut request keeps the upload (423) until
+            // the bytes it received are stored, which takes a moment.
+            retry: { maxFailures: 5, delayMs: (failure) => 10 * 4 ** (failure - 1) },
             log: (l) => logged.push(l),
           },
         );
@@ -372,8 +374,13 @@ describe('pixelunion import-takeout', () => {
           onProgress: (offset) => offsets.push(offset),
         });
         expect(result).toMatchObject({ url, length: size, assetStatus: 'takeout-part' });
-        expect(logged).toHaveLength(1);
+        expect(logged.length).toBeGreaterThanOrEqual(1);
         expect(logged[0]).toMatch(/asking the server where to continue/);
+        // After the one dropped connection, only waits for the cut request to let go: 423 while it
+        // stores what it received, or 409 when it saved a newer offset after the client asked.
+        for (const line of logged.slice(1)) {
+          expect(line).toMatch(/\b423\b.*another request|expected another offset/i);
+        }
         expect(offsets.at(-1)).toBe(size);
         // Less than the file sent twice: it went on from the server's offset.
         expect(proxy.upstream).toBeLessThan(size * 1.6);

@@ -42,7 +42,7 @@ describe('pixelunion upload', () => {
   let folder: string;
 
   beforeAll(async () => {
-    server = await startTestServer('sqlite');
+    server = await startTestServer();
     user = await createUser(server);
     apiKey = (
       await api<{ key: string }>(server, 'POST', '/api/api-keys', {

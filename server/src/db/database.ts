@@ -14,6 +14,7 @@ import * as privacy from './migrations/0007_privacy.js';
 import * as exportsMigration from './migrations/0008_exports.js';
 import * as importSource from './migrations/0009_import_source.js';
 import * as jobRelay from './migrations/0010_job_relay.js';
+import * as periodicRuns from './migrations/0011_periodic_runs.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0008_exports': exportsMigration,
   '0009_import_source': importSource,
   '0010_job_relay': jobRelay,
+  '0011_periodic_runs': periodicRuns,
 };
 
 // PostgreSQL returns BIGINT and NUMERIC as strings; every bigint we store is an epoch-ms or a

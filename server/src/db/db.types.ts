@@ -131,6 +131,12 @@ export interface JobsTable {
   relayed_at: number | null;
 }
 
+/** When a periodic task is next due, whichever worker process runs it. */
+export interface PeriodicRunsTable {
+  name: string;
+  next_run_at: number;
+}
+
 /** A tus upload: received bytes are in `<dataDir>/tmp/resumable/<id>` until the asset is made. */
 export interface ResumableUploadsTable {
   id: string;
@@ -245,7 +251,7 @@ export interface TakeoutImportsTable {
   finished_at: number | null;
 }
 
-/** An uploaded archive part; its bytes are in `<dataDir>/takeout/<import>/<part>` until the end. */
+/** An uploaded archive part; its bytes are in the blob store (`blobKeys.takeoutPart`) until the end. */
 export interface TakeoutPartsTable {
   id: string;
   import_id: string;
@@ -339,6 +345,7 @@ export interface Database {
   assets: AssetsTable;
   timeline_buckets: TimelineBucketsTable;
   jobs: JobsTable;
+  periodic_runs: PeriodicRunsTable;
   albums: AlbumsTable;
   album_assets: AlbumAssetsTable;
   resumable_uploads: ResumableUploadsTable;

@@ -12,7 +12,7 @@ import {
   waitForJobs,
   type TestUser,
 } from '../test/factories.js';
-import { startTestServer, type TestServer } from '../test/test-server.js';
+import { runDialect, startTestServer, type TestServer } from '../test/test-server.js';
 import { jobsInProgress, startOpsServer, timeJobs, type OpsServer } from './metrics.js';
 
 const multipartPhoto = photo('exif-samples/jpg/Canon_40D.jpg');
@@ -29,7 +29,7 @@ describe('metrics listener', () => {
 
   beforeAll(async () => {
     // PIXELUNION_METRICS_PORT set: the app records its requests.
-    server = await startTestServer('sqlite', { PIXELUNION_METRICS_PORT: '0' });
+    server = await startTestServer(runDialect, { PIXELUNION_METRICS_PORT: '0' });
     ops = await startOpsServer({
       host: '127.0.0.1',
       port: 0,

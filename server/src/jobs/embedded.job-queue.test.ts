@@ -199,3 +199,53 @@ describe('job queue configuration', () => {
     }
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('the embedded job queue shared by processes', () => {
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await sleep(50);
+  };
+
+  it('runs in one process at a time on a PostgreSQL database, and a dead owner frees it', async () => {
+    const pg = await freshPostgresDatabase();
+    const config = { ...loadConfig({ DATABASE_URL: pg.url }), redisUrl: null };
+    const handle = openDatabase({ databaseUrl: pg.url, sqlitePath: '' });
+    await migrateToLatest(handle.db);
+    const repo = new JobsRepo(handle.db, handle.dialect);
+    const handlers: JobHandlers = {
+      metadata: () => Promise.resolve(),
+      thumbnails: () => Promise.resolve(),
+      'delete-files': () => Promise.resolve(),
+      'takeout-import': () => Promise.resolve(),
+      export: () => Promise.resolve(),
+    };
+    const first = openJobQueue(config, repo, log);
+    const second = openJobQueue(config, repo, log);
+    try {
+      await first.start(handlers);
+      // A job the first process is working on must not be queued again by a second one.
+      await repo.insert('metadata', JSON.stringify({ assetId: 'busy' }), 3);
+      expect(await repo.claim(['metadata'])).toBeDefined();
+      const inStatus = async (status: string) =>
+        (await repo.countByQueueAndStatus()).find((r) => r.status === status)?.count ?? 0;
+      const refused = await second.start(handlers).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect(String(refused)).toMatch(/REDIS_URL is not set, and another process already runs/);
+      expect(await inStatus('active')).toBe(1);
+
+      // Connections end with their process; stop() ends this one the same way.
+      await first.stop();
+      await second.start(handlers);
+      // The new owner queues the dead run's job again and runs it.
+      await until(async () => (await inStatus('completed')) === 1);
+      expect(await inStatus('completed')).toBe(1);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await handle.close();
+      await pg.drop();
+    }
+  });
+});

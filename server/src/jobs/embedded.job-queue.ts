@@ -14,6 +14,7 @@ import { queueNames, runJob } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
 import type { DeadLetters, FailedJob } from './job-queues.js';
 import { assertDeclared } from '../modules/privacy/privacy.register.js';
+import { ConfigError } from '../config.js';
 
 const maxAttempts = 3;
 const idlePollMs = 500;
@@ -21,6 +22,12 @@ const keepCompletedMs = 24 * 3600 * 1000;
 
 function isQueueName(name: string): name is QueueName {
   return (queueNames as readonly string[]).includes(name);
+}
+
+/** Exclusive right to run the embedded queue's workers (see PostgresQueueOwner). */
+export interface QueueOwner {
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 /** Jobs persisted in the database and run by workers inside this process. */
@@ -32,11 +39,16 @@ export class EmbeddedJobQueue implements JobQueue, DeadLetters {
   private onGiveUp: GiveUpHandler | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
 
-  /** `concurrency`: workers of every queue, or per queue (PIXELUNION_JOB_CONCURRENCY_<QUEUE>). */
+  /**
+   * `concurrency`: workers of every queue, or per queue (PIXELUNION_JOB_CONCURRENCY_<QUEUE>).
+   * `owner`: on a database several processes share, the lock that lets only one of them run the
+   * queue's workers (SQLite serves one process, which needs none).
+   */
   constructor(
     private readonly repo: JobsRepo,
     private readonly concurrency: number | Readonly<Record<QueueName, number>>,
     private readonly log: FastifyBaseLogger,
+    private readonly owner?: QueueOwner,
   ) {}
 
   async enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q], db?: Db): Promise<void> {
@@ -57,6 +69,12 @@ export class EmbeddedJobQueue implements JobQueue, DeadLetters {
     // Work the processing register does not declare never runs (privacy.register.ts).
     for (const queue of Object.keys(handlers)) assertDeclared('job', queue);
     this.onGiveUp = onGiveUp;
+    if (this.owner && !(await this.owner.acquire())) {
+      throw new ConfigError(
+        'REDIS_URL',
+        'is not set, and another process already runs the embedded job queue on this database: several worker processes need the queue engine (REDIS_URL)',
+      );
+    }
     // One process owns the embedded queue, so whatever was running or held belonged to a dead run.
     await this.repo.release();
     const requeued = await this.repo.requeueActive();
@@ -87,6 +105,7 @@ export class EmbeddedJobQueue implements JobQueue, DeadLetters {
     this.wakeAll();
     await Promise.all(this.workers);
     this.workers = [];
+    await this.owner?.release();
   }
 
   private async work(handlers: JobHandlers, queue: QueueName): Promise<void> {

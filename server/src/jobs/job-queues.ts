@@ -4,6 +4,7 @@ import { BullMqJobQueue } from './bullmq.job-queue.js';
 import { EmbeddedJobQueue } from './embedded.job-queue.js';
 import type { JobPayloads, JobQueue, QueueName } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
+import { PostgresQueueOwner } from './queue-owner.repo.js';
 
 /** A job that failed its last attempt and is kept, with its error, until someone retries it. */
 export interface FailedJob {
@@ -33,11 +34,19 @@ export function hasDeadLetters(queue: JobQueue): queue is JobQueue & DeadLetters
  * the `jobs` table is then its outbox), else the embedded queue in the database.
  */
 export function openJobQueue(
-  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'queueConcurrency'>,
+  config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'queueConcurrency' | 'databaseUrl'>,
   repo: JobsRepo,
   log: FastifyBaseLogger,
 ): JobQueue & DeadLetters {
-  if (config.redisUrl === null) return new EmbeddedJobQueue(repo, config.queueConcurrency, log);
+  if (config.redisUrl === null) {
+    const owner =
+      config.databaseUrl === null
+        ? undefined
+        : new PostgresQueueOwner(config.databaseUrl, (error) => {
+            log.error({ err: error }, 'lost the connection holding the embedded job queue');
+          });
+    return new EmbeddedJobQueue(repo, config.queueConcurrency, log, owner);
+  }
   return new BullMqJobQueue(
     repo,
     {

@@ -161,6 +161,31 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Cont
       expect(await keysUnder(`${root}/a`)).toEqual(under('a/2/x', 'a/2/y/z'));
     });
 
+    it('lists keys below a folder with their sizes', async () => {
+      const root = randomUUID();
+      const sizes = { 'c/0': 0, 'c/1': 1, 'c/d/2': 70_000, 'cd/3': 3 };
+      for (const [key, size] of Object.entries(sizes)) {
+        await put(`${root}/${key}`, randomBytes(size));
+      }
+      const listed = async (prefix: string) => {
+        const blobs: { key: string; size: number }[] = [];
+        for await (const blob of store.listWithSizes(prefix)) blobs.push(blob);
+        return blobs.sort((a, b) => a.key.localeCompare(b.key));
+      };
+      expect(await listed(`${root}/c`)).toEqual([
+        { key: `${root}/c/0`, size: 0 },
+        { key: `${root}/c/1`, size: 1 },
+        { key: `${root}/c/d/2`, size: 70_000 },
+      ]);
+      await store.delete(`${root}/c/1`);
+      expect((await listed(`${root}/c/`)).map((blob) => blob.key)).toEqual([
+        `${root}/c/0`,
+        `${root}/c/d/2`,
+      ]);
+      expect(await listed(`${root}/none`)).toEqual([]);
+      expect(await listed('../outside')).toEqual([]);
+    });
+
     it.each(['../outside', '/etc/passwd', 'a/../../outside', 'nul\0byte'])(
       'refuses the key %j, which escapes the store',
       async (key) => {

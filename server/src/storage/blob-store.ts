@@ -22,6 +22,14 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Every key under a prefix: for erasure checks and orphan sweeps. */
   list(prefix: string): AsyncIterable<string>;
+  /** As `list`, with each blob's size: one listing instead of a `size` call per blob. */
+  listWithSizes(prefix: string): AsyncIterable<StoredBlob>;
+}
+
+export interface StoredBlob {
+  key: string;
+  /** In bytes. */
+  size: number;
 }
 
 export const blobKeys = {
@@ -34,4 +42,13 @@ export const blobKeys = {
   stripped: (ownerId: string, assetId: string) => `stripped/${ownerId}/${assetId}`,
   /** A live photo's video part (an iPhone's MOV beside its still, a Pixel's .MP file). */
   motion: (ownerId: string, assetId: string) => `motion/${ownerId}/${assetId}`,
+  /**
+   * The bytes of a resumable (tus) upload received from `offset` by one request, kept in the
+   * store when it is object storage, so that any api process can take the next chunk.
+   */
+  uploadChunk: (ownerId: string, uploadId: string, offset: number | string) =>
+    `uploads/${ownerId}/${uploadId}/${String(offset).padStart(16, '0')}`,
+  /** One uploaded part (zip or tgz) of a Google Takeout or PixelUnion export being imported. */
+  takeoutPart: (ownerId: string, importId: string, partId: string) =>
+    `takeout/${ownerId}/${importId}/${partId}`,
 };

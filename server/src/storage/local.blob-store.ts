@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobStore, ByteRange } from './blob-store.js';
+import type { BlobStore, ByteRange, StoredBlob } from './blob-store.js';
 
 /** Blobs as files below one folder of the local disk. */
 export class LocalBlobStore implements BlobStore {
@@ -58,6 +58,26 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
+    for await (const file of this.filesUnder(prefix)) yield this.keyOf(file);
+  }
+
+  async *listWithSizes(prefix: string): AsyncIterable<StoredBlob> {
+    for await (const file of this.filesUnder(prefix)) {
+      // A file removed since the folder was read is no longer a blob.
+      const size = await fsp.stat(file).then(
+        (stat) => stat.size,
+        () => null,
+      );
+      if (size !== null) yield { key: this.keyOf(file), size };
+    }
+  }
+
+  private keyOf(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join('/');
+  }
+
+  /** The path of every file below the folder `prefix`; none when it would escape the root. */
+  private async *filesUnder(prefix: string): AsyncIterable<string> {
     const start = path.resolve(this.root, prefix);
     if (start !== this.root && !start.startsWith(this.root + path.sep)) return;
     const stack = [start];
@@ -72,7 +92,7 @@ export class LocalBlobStore implements BlobStore {
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) stack.push(full);
-        else yield path.relative(this.root, full).split(path.sep).join('/');
+        else yield full;
       }
     }
   }

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, type S3Config } from '../config.js';
-import type { BlobStore, ByteRange } from './blob-store.js';
+import type { BlobStore, ByteRange, StoredBlob } from './blob-store.js';
 
 // The SDK warns at client creation that its releases after January 2027 will need Node 22. The
 // project declares the Node versions it supports in package.json; the SDK's documented switch
@@ -289,6 +289,11 @@ export class S3BlobStore implements BlobStore {
    * prefix is a folder, so `a/b` lists `a/b/…`, not `a/bc`. A prefix that would escape yields none.
    */
   async *list(prefix: string): AsyncIterable<string> {
+    for await (const blob of this.listWithSizes(prefix)) yield blob.key;
+  }
+
+  /** As `list`, with the sizes that the listing gives anyway. */
+  async *listWithSizes(prefix: string): AsyncIterable<StoredBlob> {
     const folder = prefix.replace(/\/+$/, '');
     if (folder !== '') {
       try {
@@ -303,7 +308,9 @@ export class S3BlobStore implements BlobStore {
     );
     for await (const page of listed) {
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield object.Key.slice(this.s3.prefix.length);
+        if (object.Key !== undefined) {
+          yield { key: object.Key.slice(this.s3.prefix.length), size: object.Size ?? 0 };
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ import { tusCreate } from '../modules/uploads/uploads.testing.js';
 import { api, createUser, photo, uploadFixture, type TestUser } from './factories.js';
 import type { NetworkAttempt } from './network-guard.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { scaleOut, scaleOutEnvironment } from './test-config.js';
 import { dialects, freshPostgresDatabase, type TestServer } from './test-server.js';
 
 // Promise 2, "nothing leaves the server": a real server process runs with network-guard.ts
@@ -144,6 +145,13 @@ describe.each(dialects)('a server exercised end to end on %s', (dialect) => {
       const database = await freshPostgresDatabase();
       cleanup.push(() => database.drop());
       env.DATABASE_URL = database.url;
+      // A scale-out run checks the whole scale-out configuration: Redis and object storage are
+      // on loopback here, where the guard lets them through, as it does PostgreSQL.
+      if (scaleOut) {
+        const outside = await scaleOutEnvironment(scaleOut, `pixelunion-offline-${process.pid}`);
+        cleanup.push(() => outside.release());
+        Object.assign(env, outside.env);
+      }
     }
     child = await startServerProcess(env, { nodeArgs: guardArgs });
     cleanup.push(() => child.stop());

@@ -9,9 +9,14 @@ import { loadConfig } from '../config.js';
 import { createContext, type AppContext } from '../context.js';
 import type { Dialect } from '../db/database.js';
 import { deleteQueueKeys } from '../jobs/bullmq.job-queue.js';
+import {
+  runDialect,
+  scaleOut,
+  scaleOutEnvironment,
+  type ScaleOutEnvironment,
+} from './test-config.js';
 
-/** SQLite always; PostgreSQL too when DATABASE_URL names a server. */
-export const dialects: Dialect[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+export { dialects, runDialect } from './test-config.js';
 
 export interface TestServer {
   url: string;
@@ -43,34 +48,76 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
   };
 }
 
+export interface TestServerOptions {
+  /** false: no job workers or periodic tasks (jobs stay queued). */
+  workers?: boolean;
+  /**
+   * Jobs go through BullMQ on this Redis, below a prefix of this server's own, deleted at close.
+   * Unset: BullMQ on the run's Redis for a PostgreSQL server in a scale-out run, else embedded.
+   */
+  redisUrl?: string;
+  /**
+   * `embedded`: the embedded queue and the data folder even for PostgreSQL in a scale-out run,
+   * for a test about those. Default `run`: what the run's configuration gives the dialect.
+   */
+  services?: 'run' | 'embedded';
+}
+
+/**
+ * Starts the app on a free port with a fresh data folder. SQLite is the embedded configuration.
+ * PostgreSQL gets a fresh database; in a scale-out run (test-config.ts) also BullMQ on the run's
+ * Redis and a bucket of its own on the run's object storage. Without a dialect, the run's one.
+ */
 export async function startTestServer(
-  dialect: Dialect,
+  dialect: Dialect = runDialect,
   env: Record<string, string> = {},
-  /** `redisUrl`: jobs go through BullMQ there, below a prefix of this server's own, deleted at close. */
-  options: { workers?: boolean; redisUrl?: string } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-test-'));
-  const database = dialect === 'postgres' ? await freshPostgresDatabase() : null;
+  // A DATABASE_URL in `env` is a database the caller shares between servers, and drops itself.
+  const database =
+    dialect === 'postgres' && env.DATABASE_URL === undefined ? await freshPostgresDatabase() : null;
   const queuePrefix = `pixelunion-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  const config = loadConfig({
-    PIXELUNION_DATA_DIR: dataDir,
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(options.redisUrl
-      ? { REDIS_URL: options.redisUrl, PIXELUNION_QUEUE_PREFIX: queuePrefix }
-      : {}),
-    ...env,
-  });
-  // PIXELUNION_TEST_LOG=warn shows the server's log (to standard error) when a test needs it.
-  const ctx = await createContext(
-    config,
-    pino({ level: process.env.PIXELUNION_TEST_LOG ?? 'silent' }, process.stderr),
-  );
-  const app = await buildApp(ctx);
-  if (options.workers !== false) await ctx.startWorkers();
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const scaled = dialect === 'postgres' && options.services !== 'embedded' ? scaleOut : null;
+  let outside: ScaleOutEnvironment | null = null;
+  // What the server was given outside itself: deleted at close, or at once if it fails to start.
+  const release = async () => {
+    if (options.redisUrl) await deleteQueueKeys(options.redisUrl, queuePrefix);
+    await outside?.release();
+    await database?.drop();
+    await fsp.rm(dataDir, { recursive: true, force: true });
+  };
+  let ctx: AppContext | null = null;
+  let app: FastifyInstance;
+  let url: string;
+  try {
+    if (scaled) outside = await scaleOutEnvironment(scaled, queuePrefix);
+    const config = loadConfig({
+      PIXELUNION_DATA_DIR: dataDir,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...outside?.env,
+      ...(options.redisUrl
+        ? { REDIS_URL: options.redisUrl, PIXELUNION_QUEUE_PREFIX: queuePrefix }
+        : {}),
+      ...env,
+    });
+    // PIXELUNION_TEST_LOG=warn shows the server's log (to standard error) when a test needs it.
+    ctx = await createContext(
+      config,
+      pino({ level: process.env.PIXELUNION_TEST_LOG ?? 'silent' }, process.stderr),
+    );
+    app = await buildApp(ctx);
+    if (options.workers !== false) await ctx.startWorkers();
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  } catch (error) {
+    await ctx?.close();
+    await release();
+    throw error;
+  }
+  const started = ctx;
   return {
     url,
-    ctx,
+    ctx: started,
     app,
     dataDir,
     async close() {
@@ -78,10 +125,8 @@ export async function startTestServer(
       // and app.close() would wait for it: tests end them all.
       app.server.closeAllConnections();
       await app.close();
-      await ctx.close();
-      if (options.redisUrl) await deleteQueueKeys(options.redisUrl, queuePrefix);
-      await database?.drop();
-      await fsp.rm(dataDir, { recursive: true, force: true });
+      await started.close();
+      await release();
     },
   };
 }

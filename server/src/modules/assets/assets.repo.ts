@@ -54,13 +54,28 @@ export class AssetsRepo {
     return this.db.selectFrom('assets').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  findByChecksum(ownerId: string, checksum: string): Promise<{ id: string } | undefined> {
+  findByChecksum(
+    ownerId: string,
+    checksum: string,
+  ): Promise<{ id: string; status: string } | undefined> {
     return this.db
       .selectFrom('assets')
-      .select('id')
+      .select(['id', 'status'])
       .where('owner_id', '=', ownerId)
       .where('checksum', '=', checksum)
       .executeTakeFirst();
+  }
+
+  /** The metadata job an ingest queued held with the asset's row, while it is still held. */
+  async heldMetadataJob(assetId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('queue', '=', 'metadata')
+      .where('status', '=', 'held')
+      .where('payload', '=', JSON.stringify({ assetId }))
+      .executeTakeFirst();
+    return row?.id;
   }
 
   async findChecksums(ownerId: string, checksums: readonly string[]): Promise<Map<string, string>> {

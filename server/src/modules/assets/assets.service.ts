@@ -129,7 +129,12 @@ export class AssetsService {
         );
       }
       const existing = await this.repo.findByChecksum(actor.userId, received.checksum);
-      if (existing) return { id: existing.id, status: 'duplicate' };
+      if (existing) {
+        if (existing.status === 'processing') {
+          await this.finishUnstored(actor.userId, existing.id, received.path, probe.mimeType, info);
+        }
+        return { id: existing.id, status: 'duplicate' };
+      }
       // The owner's choice, whoever sends the file (a share link's visitor, an import). The
       // checksum stays the uploaded bytes' SHA-1, so the same file sent again is a duplicate.
       const stripLocation = await this.users.stripsLocation(actor.userId);
@@ -178,6 +183,28 @@ export class AssetsService {
     } finally {
       await fsp.rm(received.path, { force: true });
     }
+  }
+
+  /**
+   * An asset whose row was committed by a process that died before storing its original (a
+   * worker killed in a Takeout import, an api process whose temporary file is gone with its
+   * disk): these same bytes, sent again, become its original and release its held metadata job.
+   */
+  private async finishUnstored(
+    ownerId: string,
+    assetId: string,
+    file: string,
+    mimeType: string,
+    info: UploadInfo,
+  ): Promise<void> {
+    const key = blobKeys.original(ownerId, assetId);
+    if ((await this.blobs.size(key)) !== null) return;
+    if (await this.users.stripsLocation(ownerId)) {
+      await removeLocation(file, mimeType, info.filename);
+    }
+    await this.blobs.putFile(key, file);
+    const jobId = await this.repo.heldMetadataJob(assetId);
+    if (jobId !== undefined) await this.jobs.release(jobId);
   }
 
   /** Whether new assets of this owner are stored without their location (their setting). */

@@ -366,12 +366,9 @@ export class ErasureService {
         await fsp.rm(path.join(this.options.libraryDir, prefix), { recursive: true, force: true });
       }
     }
-    const { uploadIds, importIds, assetIds } = await this.repo.fileOwners(userId);
+    const { uploadIds, assetIds } = await this.repo.fileOwners(userId);
     const dir = (...parts: string[]) => path.join(this.options.dataDir, ...parts);
     for (const id of uploadIds) await fsp.rm(dir('tmp', 'resumable', id), { force: true });
-    for (const id of importIds) {
-      await fsp.rm(dir('takeout', id), { recursive: true, force: true });
-    }
     // An upload received but not yet moved into the store waits under its asset's id.
     const waiting = await fsp.readdir(dir('tmp', 'uploads')).catch(() => [] as string[]);
     for (const name of waiting.filter((n) => assetIds.has(n))) {

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalS3 } from '../../storage/s3rver.testing.js';
-import { startTestServer, type TestServer } from '../../test/test-server.js';
+import { runDialect, startTestServer, type TestServer } from '../../test/test-server.js';
 import { HealthRepo } from './health.repo.js';
 import { createHealthService, HealthService, type HealthCheck } from './health.service.js';
 
@@ -66,7 +66,7 @@ describe('GET /api/health', () => {
   });
 
   it('answers 200 with every check, without sign-in', async () => {
-    const server = await startTestServer('sqlite', {}, { workers: false });
+    const server = await startTestServer(runDialect, {}, { workers: false });
     servers.push(server);
     const response = await fetch(`${server.url}/api/health`);
     expect(response.status).toBe(200);
@@ -79,7 +79,7 @@ describe('GET /api/health', () => {
   });
 
   it('answers 503 naming the database when it fails, without the reason', async () => {
-    const server = await startTestServer('sqlite', {}, { workers: false });
+    const server = await startTestServer(runDialect, {}, { workers: false });
     servers.push(server);
     vi.spyOn(HealthRepo.prototype, 'ping').mockRejectedValue(new Error('password=hunter2'));
     const response = await fetch(`${server.url}/api/health`);
@@ -96,7 +96,7 @@ describe('GET /api/health', () => {
   it('asks object storage for a key (HEAD), and fails when it does not answer', async () => {
     const s3 = await startLocalS3();
     const server = await startTestServer(
-      'sqlite',
+      runDialect,
       { ...s3.env(), PIXELUNION_DATA_RESIDENCY: 'off' },
       { workers: false },
     );

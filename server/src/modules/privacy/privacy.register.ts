@@ -203,7 +203,8 @@ export const processingRegister = [
     retention: () =>
       `Until the upload finishes, or ${String(resumableUploadHours)} hours after the last bytes ` +
       'arrived: an unfinished upload is then deleted (checked every hour).',
-    where: ['server', 'database'],
+    // The bytes are a file on the server, or chunk objects in the storage when it is object storage.
+    where: ['server', 'database', 'storage'],
     queues: [],
     periodic: [],
   },
@@ -331,9 +332,8 @@ export const processingRegister = [
     basis: 'contract',
     basisReason: 'You asked for the import.',
     retention: () =>
-      'The archives are deleted when the import finishes or is cancelled (those of a failed ' +
-      'import are not yet removed automatically). The index and report stay with your account ' +
-      'until it is erased.',
+      'The archives are deleted when the import finishes, fails or is cancelled. The index and ' +
+      'report stay with your account until it is erased.',
     where: ['server', 'database', 'storage'],
     queues: ['takeout-import'],
     periodic: [],

@@ -12,7 +12,7 @@ import { runPeriodically } from '../../jobs/periodic.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { LocalBlobStore } from '../../storage/local.blob-store.js';
 import { api, createUser, photo, uploadFixture, waitForJobs } from '../../test/factories.js';
-import { dialects, startTestServer, type TestServer } from '../../test/test-server.js';
+import { dialects, runDialect, startTestServer, type TestServer } from '../../test/test-server.js';
 import { exportKeepDays as exportKeepDaysOfExports } from '../export/export.context.js';
 import { PASS_SECONDS } from '../shares/shares.visits.js';
 import { importParts, takeoutTree, zipTree } from '../takeout/takeout.testing.js';
@@ -56,14 +56,28 @@ describe.each(dialects)('GET /api/privacy on %s', (dialect) => {
     expect(status).toBe(200);
 
     expect(body.register.map((a) => a.id)).toEqual(processingRegister.map((a) => a.id));
-    expect(body.storage).toEqual({
-      kind: 'local-folder',
-      location: 'a disk in Falkenstein, Germany',
-      provider: null,
-      region: null,
-      country: null,
-      inEea: null,
-    });
+    // PostgreSQL is the scale-out configuration in a scale-out run: blobs in object storage.
+    const objectStorage = server.ctx.config.s3 !== null;
+    expect(body.storage).toEqual(
+      objectStorage
+        ? {
+            kind: 'object-storage',
+            location: server.ctx.blobs.location,
+            provider: 'self-hosted',
+            region: server.ctx.config.s3?.region,
+            country: 'Germany',
+            inEea: true,
+          }
+        : {
+            kind: 'local-folder',
+            location: 'a disk in Falkenstein, Germany',
+            provider: null,
+            region: null,
+            country: null,
+            inEea: null,
+          },
+    );
+    expect(body.storage.location).toContain('a disk in Falkenstein, Germany');
     expect(body.database.kind).toBe(dialect);
     expect(body.residency.setting).toBe('eu');
     expect(body.retention).toMatchObject({ trashDays: 12, linkLogDays: 45, sessionDays: 9 });
@@ -76,7 +90,9 @@ describe.each(dialects)('GET /api/privacy on %s', (dialect) => {
     expect(activity('metadata')?.queues).toEqual(['metadata']);
     expect(activity('metadata')?.legalBasis.article).toBe('GDPR art. 6(1)(b)');
     expect(activity('library')?.where.map((w) => w.description)).toContain(
-      'A folder on this server’s disk (a disk in Falkenstein, Germany)',
+      objectStorage
+        ? server.ctx.blobs.location
+        : 'A folder on this server’s disk (a disk in Falkenstein, Germany)',
     );
 
     const trashExpiry = body.optionalProcessing.find((o) => o.id === 'trash-expiry');
@@ -92,6 +108,9 @@ describe.each(dialects)('GET /api/privacy on %s', (dialect) => {
     } else {
       expect(body.outgoingConnections.destinations).toEqual([
         'The PostgreSQL database of this server',
+        ...(objectStorage
+          ? [`The object storage where your photos are (${server.ctx.blobs.location})`]
+          : []),
       ]);
     }
 
@@ -115,7 +134,7 @@ describe('GET /api/privacy with object storage', () => {
   beforeAll(async () => {
     s3 = await startLocalS3();
     server = await startTestServer(
-      'sqlite',
+      runDialect,
       { ...s3.env(), PIXELUNION_STORAGE_LOCATION: 'own MinIO server, Berlin, Germany' },
       { workers: false },
     );
@@ -137,7 +156,10 @@ describe('GET /api/privacy with object storage', () => {
     expect(body.storage.location).toBe(server.ctx.blobs.location);
     expect(body.storage.location).toContain('Berlin, Germany');
     expect(body.residency.description).toContain('EU or EEA');
-    expect(body.outgoingConnections.destinations).toHaveLength(1);
+    expect(body.outgoingConnections.destinations).toEqual([
+      ...(runDialect === 'postgres' ? ['The PostgreSQL database of this server'] : []),
+      `The object storage where your photos are (${server.ctx.blobs.location})`,
+    ]);
     const json = JSON.stringify(body);
     expect(json).not.toContain(s3.bucket);
     expect(json).not.toContain(s3.secretAccessKey);
@@ -190,6 +212,9 @@ describe('the privacy statement follows the configuration', () => {
       localFile: () => Promise.reject(new Error('not used')),
       delete: () => Promise.resolve(),
       list: async function* () {
+        // an empty store
+      },
+      listWithSizes: async function* () {
         // an empty store
       },
     };
@@ -274,7 +299,7 @@ describe('the processing register guards what runs', () => {
   });
 
   it('the job queue does not start with a handler the register does not declare', async () => {
-    const server = await startTestServer('sqlite', {}, { workers: false });
+    const server = await startTestServer(runDialect, {}, { workers: false });
     try {
       const queue = new EmbeddedJobQueue(
         new JobsRepo(server.ctx.database.db, server.ctx.database.dialect),
@@ -294,7 +319,7 @@ describe('the processing register guards what runs', () => {
   it('declares the retention of uploads in progress, visitor passes and exports as the code keeps them', async () => {
     expect(visitorPassHours * 3600).toBe(PASS_SECONDS);
     expect(exportKeepDays).toBe(exportKeepDaysOfExports);
-    const server = await startTestServer('sqlite', {}, { workers: false });
+    const server = await startTestServer(runDialect, {}, { workers: false });
     try {
       const user = await createUser(server);
       const created = await tusCreate(server, user, 1000, { meta: { filename: 'a.jpg' } });

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Actor } from '../../access/access.service.js';
 import { ArchiveError } from '../../archive/archive.types.js';
 import { scanArchive } from '../../archive/archive.scan.js';
+import { ArchiveSourceError, type ArchiveSource } from '../../archive/archive.source.js';
 import type { TakeoutImportRow, TakeoutPartRow } from '../../db/db.types.js';
 import { DomainError } from '../../errors.js';
 import type { AlbumsService } from '../albums/albums.service.js';
@@ -89,7 +90,7 @@ export async function importPart(
   deps: ImportDeps,
   imp: TakeoutImportRow,
   part: TakeoutPartRow,
-  file: string,
+  source: ArchiveSource,
   albumOf: ReadonlyMap<string, string>,
   motion: boolean,
   signal: AbortSignal,
@@ -110,7 +111,7 @@ export async function importPart(
   const process = motion ? importMotion : importMedia;
   try {
     await scanArchive(
-      file,
+      source,
       {
         file: async (entry, open) => {
           const next = await head();
@@ -144,6 +145,18 @@ async function failRest(
   }
 }
 
+/**
+ * Watches an entry's stream for a failure to read the part (storage, network), as opposed to a
+ * damaged file: such an entry gets no outcome, so that the job, tried again, reads it again.
+ */
+function watchReads(stream: Readable): () => ArchiveSourceError | undefined {
+  let failure: unknown;
+  stream.on('error', (error) => {
+    failure ??= error;
+  });
+  return () => (failure instanceof ArchiveSourceError ? failure : undefined);
+}
+
 async function importMedia(
   deps: ImportDeps,
   imp: TakeoutImportRow,
@@ -155,11 +168,14 @@ async function importMedia(
   const { repo, assets, albums } = deps;
   const albumId = albumOf.get(entry.folder);
   const { info, note } = uploadOf(entry, albumId !== undefined);
+  const unreadable = watchReads(stream);
   let result: { id: string; status: 'created' | 'duplicate' };
   try {
     result = await assets.upload(actor, stream, info);
   } catch (error) {
     stream.destroy();
+    const failure = unreadable();
+    if (failure) throw failure;
     if (!(error instanceof DomainError)) throw error;
     const skipped = error.code === 'UNSUPPORTED_MEDIA';
     const detail =
@@ -207,6 +223,7 @@ async function importMotion(
     return;
   }
   const tmp = path.join(deps.tmpDir, randomUUID());
+  const unreadable = watchReads(stream);
   await fsp.mkdir(deps.tmpDir, { recursive: true });
   try {
     await pipeline(stream, fs.createWriteStream(tmp)).catch((error: unknown) => {
@@ -220,6 +237,8 @@ async function importMotion(
     await repo.setOutcome(entry.id, 'motion', detail, still.asset_id);
   } catch (error) {
     await fsp.rm(tmp, { force: true });
+    const failure = unreadable();
+    if (failure) throw failure;
     if (!(error instanceof DomainError)) throw error;
     await repo.setOutcome(entry.id, 'failed', error.message, null);
   }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ArchiveError } from '../../archive/archive.types.js';
 import { scanArchive } from '../../archive/archive.scan.js';
+import type { ArchiveSource } from '../../archive/archive.source.js';
 import type { NewTakeoutEntry, TakeoutPartRow } from '../../db/db.types.js';
 import { roleOfName, splitEntryPath } from './takeout.names.js';
 import {
@@ -56,7 +57,7 @@ async function readSmall(stream: Readable, limit: number): Promise<string | null
 export async function indexPart(
   repo: TakeoutRepo,
   part: TakeoutPartRow,
-  file: string,
+  source: ArchiveSource,
   signal: AbortSignal,
   keepLocation = true,
 ): Promise<void> {
@@ -88,7 +89,7 @@ export async function indexPart(
   };
   try {
     const { format } = await scanArchive(
-      file,
+      source,
       {
         file: async (entry, open) => {
           const row = base(entry.path, entry.index, entry.size);

@@ -59,13 +59,24 @@ export class TakeoutRepo {
       .execute();
   }
 
+  /**
+   * Unfinished imports that no job will carry on: none waiting, running or held for them. With
+   * several workers, an import another worker is running already has its (active) job.
+   */
   async unfinishedImportIds(): Promise<string[]> {
     const rows = await this.db
       .selectFrom('takeout_imports')
       .select('id')
       .where('status', 'in', unfinished)
       .execute();
-    return rows.map((r) => r.id);
+    const jobs = await this.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('queue', '=', 'takeout-import')
+      .where('status', 'in', ['waiting', 'active', 'held'])
+      .execute();
+    const carried = new Set(jobs.map((j) => j.payload));
+    return rows.map((r) => r.id).filter((id) => !carried.has(JSON.stringify({ importId: id })));
   }
 
   async updateImport(

@@ -1,5 +1,3 @@
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Actor } from '../../access/access.service.js';
 import type { TakeoutImportStatus } from '../../db/db.types.js';
 import type { AlbumsService } from '../albums/albums.service.js';
@@ -7,14 +5,11 @@ import type { AssetsService } from '../assets/assets.service.js';
 import { importPart } from './takeout.importer.js';
 import { indexPart } from './takeout.indexer.js';
 import { createAlbums, matchImport } from './takeout.matcher.js';
+import type { TakeoutParts } from './takeout.parts.js';
 import { finishExportAlbums } from './takeout.pixelunion.albums.js';
 import type { TakeoutRepo } from './takeout.repo.js';
 
 const order: TakeoutImportStatus[] = ['queued', 'indexing', 'matching', 'importing'];
-
-/** Where an import's uploaded parts wait: `<dataDir>/takeout/<import>/<part>`. */
-export const partFile = (dir: string, importId: string, partId: string): string =>
-  path.join(dir, importId, partId);
 
 /**
  * Runs an import through its phases — index every part, match, import — resuming at the phase and
@@ -29,7 +24,8 @@ export class TakeoutRunner {
     private readonly repo: TakeoutRepo,
     private readonly assets: AssetsService,
     private readonly albums: AlbumsService,
-    private readonly options: { partsDir: string; tmpDir: string },
+    private readonly parts: TakeoutParts,
+    private readonly options: { tmpDir: string },
   ) {}
 
   /** Ends running imports at the next entry; they continue when the server starts again. */
@@ -47,7 +43,8 @@ export class TakeoutRunner {
     try {
       await this.phases(importId);
     } catch (error) {
-      if (!this.stopped()) throw error;
+      // A cancelled import's parts are deleted under its feet: its reads fail, which is no failure.
+      if (!this.stopped() && !(await this.cancelled(importId))) throw error;
     } finally {
       this.running.delete(importId);
     }
@@ -60,14 +57,15 @@ export class TakeoutRunner {
     const at = (status: TakeoutImportStatus) => order.indexOf(status);
     if (imp.started_at === null) await this.repo.updateImport(importId, { started_at: Date.now() });
     const parts = await this.repo.partsOf(importId);
-    const fileOf = (partId: string) => partFile(this.options.partsDir, importId, partId);
+    const owner = imp.owner_id;
+    const sourceOf = (partId: string) => this.parts.source(owner, importId, partId);
 
     if (at(imp.status) <= at('indexing')) {
       await this.repo.updateImport(importId, { status: 'indexing' });
       const keepLocation = !(await this.assets.stripsLocation(imp.owner_id));
       for (const part of parts) {
         if (part.status === 'uploaded') {
-          await indexPart(this.repo, part, fileOf(part.id), signal, keepLocation);
+          await indexPart(this.repo, part, sourceOf(part.id), signal, keepLocation);
         }
         if (await this.cancelled(importId)) return;
       }
@@ -96,14 +94,15 @@ export class TakeoutRunner {
     // Stills first, in every part, then the videos of live photos, whose still may be anywhere.
     for (const motion of [false, true]) {
       for (const part of await this.repo.partsOf(importId)) {
-        await importPart(deps, imp, part, fileOf(part.id), albumOf, motion, signal);
+        await importPart(deps, imp, part, sourceOf(part.id), albumOf, motion, signal);
         if (await this.cancelled(importId)) return;
       }
     }
     // A PixelUnion export's albums get their photos once all are in, in the order they were added.
     await finishExportAlbums(this.repo, this.albums, actor, importId, albumOf);
+    // Before `done`, so that a done import has no part left; run again, it reads no part.
+    await this.parts.deleteAll(owner, importId);
     await this.repo.updateImport(importId, { status: 'done', finished_at: Date.now() });
-    await fsp.rm(path.join(this.options.partsDir, importId), { recursive: true, force: true });
   }
 
   private async cancelled(importId: string): Promise<boolean> {

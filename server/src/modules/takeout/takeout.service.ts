@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AccessService, Actor } from '../../access/access.service.js';
 import type { TakeoutImportRow, TakeoutImportSource } from '../../db/db.types.js';
 import { DomainError, notFound } from '../../errors.js';
 import type { GiveUpHandler, JobHandlers, JobQueue } from '../../jobs/job-queue.js';
+import type { TakeoutParts } from './takeout.parts.js';
 import { exportNotes } from './takeout.pixelunion.albums.js';
 import { reportStream, sharedAlbumsNote } from './takeout.report.js';
 import type { TakeoutRepo } from './takeout.repo.js';
-import { partFile, type TakeoutRunner } from './takeout.runner.js';
+import type { TakeoutRunner } from './takeout.runner.js';
 import { toProgress, type TakeoutProgress } from './takeout.view.js';
 
 /** Receives finished uploads that are parts of an import (see UploadsService). */
 export interface TakeoutPartSink {
   /** Throws unless the actor may add parts to this import now. */
   requireOpen(actor: Actor, importId: string): Promise<void>;
-  /** Takes the finished file over (it is moved) as a part of the import. */
+  /** Takes the finished local file over (it is moved or uploaded) as a part of the import. */
   addPart(actor: Actor, importId: string, filePath: string, fileName: string): Promise<string>;
 }
 
@@ -27,7 +27,7 @@ export class TakeoutService implements TakeoutPartSink {
     private readonly access: AccessService,
     private readonly jobs: JobQueue,
     private readonly runner: TakeoutRunner,
-    private readonly options: { partsDir: string },
+    private readonly parts: TakeoutParts,
   ) {}
 
   /** `source`: what the owner said they import; the parts, once read, say what it is. */
@@ -59,31 +59,33 @@ export class TakeoutService implements TakeoutPartSink {
   }
 
   async requireOpen(actor: Actor, importId: string): Promise<void> {
-    const row = await this.load(actor, importId);
-    if (row.status !== 'uploading') {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `This import has started (${row.status}): parts can only be added before it starts`,
-      );
-    }
+    await this.openImport(actor, importId);
   }
 
+  private async openImport(actor: Actor, importId: string): Promise<TakeoutImportRow> {
+    const row = await this.load(actor, importId);
+    if (row.status !== 'uploading') throw notOpen(row.status);
+    return row;
+  }
+
+  /** Stores the part in the blob store, where whichever worker runs the import reads it. */
   async addPart(
     actor: Actor,
     importId: string,
     filePath: string,
     fileName: string,
   ): Promise<string> {
-    await this.requireOpen(actor, importId);
+    const row = await this.openImport(actor, importId);
     const id = randomUUID();
-    const target = partFile(this.options.partsDir, importId, id);
-    await fsp.mkdir(path.dirname(target), { recursive: true });
-    await fsp.rename(filePath, target).catch(async (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await fsp.copyFile(filePath, target);
-      await fsp.rm(filePath, { force: true });
-    });
-    const { size } = await fsp.stat(target);
+    const { size } = await fsp.stat(filePath);
+    await this.parts.put(row.owner_id, importId, id, filePath);
+    // Storing tens of GB takes a while: the import may have been started or cancelled meanwhile,
+    // and its parts listed without this one.
+    const now = await this.repo.findImport(importId);
+    if (now?.status !== 'uploading') {
+      await this.parts.delete(row.owner_id, importId, id);
+      throw notOpen(now?.status ?? 'cancelled');
+    }
     await this.repo.insertPart({
       id,
       import_id: importId,
@@ -113,7 +115,7 @@ export class TakeoutService implements TakeoutPartSink {
     const row = await this.load(actor, id);
     if (row.status !== 'done' && row.status !== 'failed') {
       await this.repo.updateImport(id, { status: 'cancelled', finished_at: Date.now() });
-      await fsp.rm(path.join(this.options.partsDir, id), { recursive: true, force: true });
+      await this.parts.deleteAll(row.owner_id, id);
     }
     return this.get(actor, id);
   }
@@ -145,6 +147,7 @@ export class TakeoutService implements TakeoutPartSink {
     return { 'takeout-import': ({ importId }) => this.runner.run(importId) };
   }
 
+  /** A failed import cannot be started again: its parts are of no more use, and are deleted. */
   readonly gaveUp: GiveUpHandler = async (queue, payload, error) => {
     if (queue !== 'takeout-import' || !('importId' in payload)) return;
     await this.repo.updateImport(payload.importId, {
@@ -152,6 +155,8 @@ export class TakeoutService implements TakeoutPartSink {
       error,
       finished_at: Date.now(),
     });
+    const row = await this.repo.findImport(payload.importId);
+    if (row) await this.parts.deleteAll(row.owner_id, row.id);
   };
 
   /** At start: imports a stop or a crash interrupted get a job again (a second one is harmless). */
@@ -160,4 +165,11 @@ export class TakeoutService implements TakeoutPartSink {
     for (const importId of ids) await this.jobs.enqueue('takeout-import', { importId });
     return ids.length;
   }
+}
+
+function notOpen(status: string): DomainError {
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `This import has started (${status}): parts can only be added before it starts`,
+  );
 }

@@ -130,13 +130,13 @@ export class UploadsRepo {
     await this.db.deleteFrom('resumable_uploads').where('id', '=', id).execute();
   }
 
-  async deleteExpired(now: number): Promise<string[]> {
-    const rows = await this.db
+  /** Deletes the expired uploads; answers them, for their bytes to be removed too. */
+  deleteExpired(now: number): Promise<{ id: string; owner_id: string }[]> {
+    return this.db
       .deleteFrom('resumable_uploads')
       .where('expires_at', '<', now)
-      .returning('id')
+      .returning(['id', 'owner_id'])
       .execute();
-    return rows.map((r) => r.id);
   }
 
   async existingIds(ids: readonly string[]): Promise<Set<string>> {

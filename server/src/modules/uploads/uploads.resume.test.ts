@@ -33,7 +33,8 @@ describe.each(dialects)('tus resume and concurrency on %s', (dialect) => {
   let user: TestUser;
 
   beforeAll(async () => {
-    server = await startTestServer(dialect);
+    // These tests look at the bytes in the data folder: the local file of the embedded mode.
+    server = await startTestServer(dialect, {}, { services: 'embedded' });
     user = await createUser(server);
   });
   afterAll(async () => {

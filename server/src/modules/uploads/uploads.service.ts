@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Actor } from '../../access/access.service.js';
 import type { ResumableUploadRow } from '../../db/db.types.js';
@@ -8,7 +6,7 @@ import { DomainError, notFound } from '../../errors.js';
 import type { AssetsService } from '../assets/assets.service.js';
 import type { TakeoutPartSink } from '../takeout/takeout.service.js';
 import type { UsersService } from '../users/users.service.js';
-import { appendToFile } from './uploads.append.js';
+import type { ReceivedChunk, UploadBytes, UploadRef } from './uploads.bytes.js';
 import type { UploadsRepo } from './uploads.repo.js';
 import { offsetMismatch, stateOf, type ResumableInfo, type UploadState } from './uploads.state.js';
 
@@ -25,7 +23,12 @@ interface Log {
   warn(details: object, message: string): void;
 }
 
-/** tus uploads: state in the database, bytes in `dir/<id>`, the finished file ingested as an asset. */
+const refOf = (row: ResumableUploadRow): UploadRef => ({ id: row.id, ownerId: row.owner_id });
+
+/**
+ * tus uploads: state in the database, bytes where `bytes` keeps them (a local file, or chunk
+ * objects any process can read), the finished file ingested as an asset.
+ */
 export class UploadsService {
   private purgeTimer: NodeJS.Timeout | undefined;
 
@@ -34,13 +37,10 @@ export class UploadsService {
     private readonly users: UsersService,
     private readonly assets: AssetsService,
     private readonly takeoutParts: TakeoutPartSink,
-    private readonly options: { dir: string; maxUploadBytes: number },
+    private readonly bytes: UploadBytes,
+    private readonly options: { maxUploadBytes: number },
     private readonly log: Log,
   ) {}
-
-  private fileOf(id: string): string {
-    return path.join(this.options.dir, id);
-  }
 
   /** tus creation; with `body` (creation-with-upload) its bytes are appended at once. */
   async create(
@@ -87,15 +87,15 @@ export class UploadsService {
       expires_at: now + expiryMs,
       takeout_import_id: info.takeoutImportId ?? null,
     });
-    // The row exists before its file, so a file without a row is always an orphan (see purge).
-    await fsp.mkdir(this.options.dir, { recursive: true });
-    await fsp.writeFile(this.fileOf(id), '', { flag: 'wx' });
+    // The row exists before its bytes, so bytes without a row are always orphans (see purge).
+    const ref = { id, ownerId: actor.userId };
+    await this.bytes.create(ref);
     if (!body) return { id, offset: 0, length, info, expiresAt: new Date(now + expiryMs) };
     try {
       return await this.append(actor, id, 0, body.source, body.contentLength);
     } catch (error) {
       // The client never learns the id of a creation that failed: nobody could resume it.
-      await this.remove(id);
+      await this.remove(ref);
       throw error;
     }
   }
@@ -140,8 +140,7 @@ export class UploadsService {
     }
     const takenOver = new AbortController();
     const heartbeat = setInterval(() => {
-      const now = Date.now();
-      this.repo.heartbeat(id, token, now, now + expiryMs).then(
+      this.beat(id, token).then(
         (held) => {
           if (!held) takenOver.abort();
         },
@@ -150,35 +149,41 @@ export class UploadsService {
         },
       );
     }, heartbeatMs);
+    const ref = refOf(row);
+    let received: ReceivedChunk | undefined;
     try {
-      const file = this.fileOf(id);
-      const written = await appendToFile(
-        source,
-        file,
+      received = await this.bytes.receive(ref, {
         offset,
-        { bytes: remaining, error: tooMany },
-        takenOver.signal,
-      );
-      const finished = written.size === row.upload_length;
+        source,
+        limit: { bytes: remaining, error: tooMany },
+        signal: takenOver.signal,
+        stillHeld: () => this.beat(id, token),
+      });
+      const finished = received.size === row.upload_length;
       const expiresAt = Date.now() + expiryMs;
-      if (!(await this.repo.saveOffset(id, token, written.size, expiresAt, finished))) {
-        // Terminated meanwhile, or taken over after this request looked dead.
-        if (!(await this.repo.find(id, actor.userId))) throw notFound('Upload');
+      if (!(await this.repo.saveOffset(id, token, received.size, expiresAt, finished))) {
+        // Terminated meanwhile (bytes kept since then are orphans), or taken over after this
+        // request looked dead.
+        if (!(await this.repo.find(id, actor.userId))) {
+          await this.bytes.remove(ref);
+          throw notFound('Upload');
+        }
         throw new DomainError('UPLOAD_LOCKED', 'Another request took this upload over');
       }
-      const state = { ...stateOf(row), offset: written.size, expiresAt: new Date(expiresAt) };
+      const state = { ...stateOf(row), offset: received.size, expiresAt: new Date(expiresAt) };
       if (!finished) {
-        if (written.failure instanceof DomainError) throw written.failure;
-        if (written.failure) {
+        if (received.failure instanceof DomainError) throw received.failure;
+        if (received.failure) {
           throw new DomainError(
             'VALIDATION_FAILED',
-            `The chunk was cut off after ${written.size - offset} bytes (${written.failure.message}); resume from Upload-Offset ${written.size}`,
+            `The chunk was cut off after ${received.size - offset} bytes (${received.failure.message}); resume from Upload-Offset ${received.size}`,
           );
         }
         return state;
       }
       let asset: UploadState['asset'];
       try {
+        const file = await received.assemble();
         const { takeoutImportId } = state.info;
         asset = takeoutImportId
           ? {
@@ -192,41 +197,31 @@ export class UploadsService {
             }
           : await this.assets.ingestFile(actor, file, state.info);
       } catch (error) {
-        await this.remove(id);
+        await this.remove(ref);
         throw error;
       }
       await this.repo.finish(id, token, asset, Date.now() + expiryMs);
+      // The row answers HEAD for a day; the bytes are in the asset now.
+      await this.bytes.remove(ref).catch((error: unknown) => {
+        this.log.warn({ err: error, uploadId: id }, 'bytes of a finished upload not removed');
+      });
       return { ...state, expiresAt: undefined, asset };
     } finally {
       clearInterval(heartbeat);
+      await received?.dispose();
     }
   }
 
   /** tus termination: the upload and its bytes are gone (an asset it became is kept). */
   async terminate(actor: Actor, id: string): Promise<void> {
-    await this.find(actor, id);
-    await this.remove(id);
+    await this.remove(refOf(await this.find(actor, id)));
   }
 
-  /** Removes expired uploads and any file left without its row (a crash, a deleted user). */
+  /** Removes expired uploads and any bytes left without their row (a crash, a deleted user). */
   async purgeExpired(): Promise<number> {
     const expired = await this.repo.deleteExpired(Date.now());
-    for (const id of expired) await fsp.rm(this.fileOf(id), { force: true });
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.options.dir);
-    } catch {
-      return expired.length;
-    }
-    let orphans = 0;
-    for (let i = 0; i < names.length; i += 500) {
-      const batch = names.slice(i, i + 500);
-      const known = await this.repo.existingIds(batch);
-      for (const name of batch.filter((n) => !known.has(n))) {
-        await fsp.rm(this.fileOf(name), { force: true });
-        orphans++;
-      }
-    }
+    for (const row of expired) await this.bytes.remove({ id: row.id, ownerId: row.owner_id });
+    const orphans = await this.bytes.removeOrphans((ids) => this.repo.existingIds(ids));
     if (expired.length + orphans > 0) {
       this.log.info({ expired: expired.length, orphans }, 'resumable uploads purged');
     }
@@ -256,24 +251,21 @@ export class UploadsService {
   }
 
   /**
-   * Checks an unfinished upload against its file: gone (a crash while it was being finished)
-   * answers 404 so that the client starts again; shorter than the offset (bytes lost in a crash
-   * of the machine) lowers the offset to what is really there.
+   * Checks an unfinished upload against its kept bytes: gone (a crash while it was being
+   * finished) answers 404 so that the client starts again; fewer than the offset (bytes lost in a
+   * crash of the machine, a chunk object deleted) lowers the offset to what is really there.
    */
   private async usable(row: ResumableUploadRow): Promise<ResumableUploadRow> {
     if (row.asset_id !== null) return row;
     const fresh = row.lock_token !== null && (row.locked_at ?? 0) >= Date.now() - lockStaleMs;
     if (fresh) return row;
-    const size = await fsp.stat(this.fileOf(row.id)).then(
-      (s) => s.size,
-      () => null,
-    );
+    const size = await this.bytes.held(refOf(row));
     if (size === null || row.upload_offset === row.upload_length) {
       // Unless a request took the upload since the row was read (it may have moved the file).
       if (!(await this.repo.deleteIfIdle(row.id, Date.now() - lockStaleMs))) {
         throw new DomainError('UPLOAD_LOCKED', 'Another request is writing this upload');
       }
-      await fsp.rm(this.fileOf(row.id), { force: true });
+      await this.bytes.remove(refOf(row));
       throw notFound('Upload');
     }
     if (size < row.upload_offset) {
@@ -283,8 +275,14 @@ export class UploadsService {
     return row;
   }
 
-  private async remove(id: string): Promise<void> {
-    await this.repo.delete(id);
-    await fsp.rm(this.fileOf(id), { force: true });
+  /** Keeps the lock of a request that writes the upload fresh; false once another took it. */
+  private beat(id: string, token: string): Promise<boolean> {
+    const now = Date.now();
+    return this.repo.heartbeat(id, token, now, now + expiryMs);
+  }
+
+  private async remove(upload: UploadRef): Promise<void> {
+    await this.repo.delete(upload.id);
+    await this.bytes.remove(upload);
   }
 }

@@ -23,7 +23,8 @@ describe.each(dialects)('tus uploads on %s', (dialect) => {
   let other: TestUser;
 
   beforeAll(async () => {
-    server = await startTestServer(dialect);
+    // These tests look at the bytes in the data folder: the local file of the embedded mode.
+    server = await startTestServer(dialect, {}, { services: 'embedded' });
     admin = await createUser(server);
     other = await createUser(server, { admin });
   });

@@ -81,7 +81,7 @@ export async function tusRequest(
 export const offsetOf = (response: TusResponse): number =>
   Number(response.headers.get('upload-offset'));
 
-/** Where the server keeps the bytes of an upload. */
+/** Where the server keeps the bytes of an upload when it has no object storage (embedded mode). */
 export const partialFile = (server: TestServer, url: string): string =>
   path.join(server.dataDir, 'tmp', 'resumable', path.basename(url));
 
