@@ -198,11 +198,13 @@ export class AssetsService {
     info: UploadInfo,
   ): Promise<void> {
     const key = blobKeys.original(ownerId, assetId);
-    if ((await this.blobs.size(key)) !== null) return;
-    if (await this.users.stripsLocation(ownerId)) {
-      await removeLocation(file, mimeType, info.filename);
+    // A process may also have died after storing the original but before releasing the job.
+    if ((await this.blobs.size(key)) === null) {
+      if (await this.users.stripsLocation(ownerId)) {
+        await removeLocation(file, mimeType, info.filename);
+      }
+      await this.blobs.putFile(key, file);
     }
-    await this.blobs.putFile(key, file);
     const jobId = await this.repo.heldMetadataJob(assetId);
     if (jobId !== undefined) await this.jobs.release(jobId);
   }

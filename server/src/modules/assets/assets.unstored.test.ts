@@ -47,5 +47,31 @@ describe.each(dialects)(
       expect(third.body).toMatchObject({ id, status: 'duplicate' });
       expect(await server.ctx.blobs.size(key)).toBe((await fsp.stat(file)).size);
     });
+
+    it('has its held metadata job released when it died after storing the original', async () => {
+      const other = photo('exif-samples/jpg/Nikon_D70.jpg');
+      const first = await uploadFixture(server, user, other);
+      const id = first.body.id;
+      const key = blobKeys.original(user.id, id);
+      const { db } = server.ctx.database;
+      const jobsOf = () =>
+        db
+          .selectFrom('jobs')
+          .select('status')
+          .where('payload', '=', JSON.stringify({ assetId: id }))
+          .execute();
+      // What a process killed between the blob's move and the job's release leaves behind.
+      await db
+        .updateTable('jobs')
+        .set({ status: 'held' })
+        .where('payload', '=', JSON.stringify({ assetId: id }))
+        .execute();
+      expect((await jobsOf()).map((j) => j.status)).toEqual(['held']);
+
+      const again = await uploadFixture(server, user, other);
+      expect(again.body).toMatchObject({ id, status: 'duplicate' });
+      expect(await server.ctx.blobs.size(key)).toBe((await fsp.stat(other)).size);
+      expect((await jobsOf()).map((j) => j.status)).toEqual(['waiting']);
+    });
   },
 );
