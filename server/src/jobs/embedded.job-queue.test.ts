@@ -223,8 +223,15 @@ describe.skipIf(!process.env.DATABASE_URL)('the embedded job queue shared by pro
     try {
       await first.start(handlers);
       // A job the first process is working on must not be queued again by a second one.
-      await repo.insert('metadata', JSON.stringify({ assetId: 'busy' }), 3);
-      expect(await repo.claim(['metadata'])).toBeDefined();
+      // Made active directly, as a claim does: the first queue's own workers would race the
+      // test for a waiting job.
+      const busy = await repo.insert('metadata', '{"assetId":"busy"}', 3, handle.db, 'held');
+      const now = Date.now();
+      await handle.db
+        .updateTable('jobs')
+        .set({ status: 'active', locked_at: now, attempts: 1, updated_at: now })
+        .where('id', '=', busy)
+        .execute();
       const inStatus = async (status: string) =>
         (await repo.countByQueueAndStatus()).find((r) => r.status === status)?.count ?? 0;
       const refused = await second.start(handlers).then(
