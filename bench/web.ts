@@ -59,7 +59,10 @@ async function thumbnailSources(
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  }[];
   samples?: number[];
   timeDeltas?: number[];
 }
@@ -72,7 +75,7 @@ function printHotFunctions(p: CpuProfile): void {
     const frame = byId.get(id)?.callFrame;
     if (!frame) return;
     const where = frame.url.replace(/^.*\/assets\//, '');
-    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber}`;
+    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber}:${frame.columnNumber}`;
     self.set(key, (self.get(key) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000);
   });
   console.log('hottest functions while scrolling (self time):');
@@ -84,8 +87,30 @@ function printHotFunctions(p: CpuProfile): void {
 interface TraceEvent {
   name: string;
   ph: string;
+  ts: number;
   dur?: number;
   tid: number;
+}
+
+/** --trace: what each main-thread task over 50 ms was made of (the longest events inside it). */
+function printLongTasks(events: TraceEvent[], main: number | undefined): void {
+  const onMain = events.filter((e) => e.ph === 'X' && e.tid === main && e.dur !== undefined);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 50_000);
+  console.log(`main-thread tasks over 50 ms in the trace: ${tasks.length}`);
+  for (const task of tasks.slice(0, 12)) {
+    const end = task.ts + (task.dur ?? 0);
+    const inside = new Map<string, number>();
+    for (const e of onMain) {
+      if (e === task || e.ts < task.ts || e.ts >= end) continue;
+      inside.set(e.name, Math.max(inside.get(e.name) ?? 0, (e.dur ?? 0) / 1000));
+    }
+    const parts = [...inside]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+      .join(', ');
+    console.log(`  ${((task.dur ?? 0) / 1000).toFixed(0).padStart(5)} ms: ${parts}`);
+  }
 }
 
 /** --trace: where the renderer's main thread spent its time while scrolling, by event type. */
@@ -104,6 +129,7 @@ function printMainThreadWork(events: TraceEvent[]): void {
     t.max = Math.max(t.max, e.dur / 1000);
     totals.set(e.name, t);
   }
+  printLongTasks(events, main);
   console.log('renderer main thread while scrolling (inclusive time by event):');
   for (const [name, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) {
     console.log(
@@ -239,6 +265,11 @@ async function main(): Promise<void> {
         frames,
         longTasks: w.longTasks,
         domNodes: document.getElementsByTagName('*').length,
+        // Chromium's non-standard performance.memory: the page's JavaScript heap in use.
+        heapMb:
+          ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory
+            ?.usedJSHeapSize ?? 0) /
+          1024 ** 2,
       };
     }, step);
     const seconds = (performance.now() - t) / 1000;
@@ -259,7 +290,7 @@ async function main(): Promise<void> {
       `frame time p50 ${at(50).toFixed(1)} · p95 ${at(95).toFixed(1)} · p99 ${at(99).toFixed(1)} · max ${at(100).toFixed(1)} ms`,
     );
     console.log(
-      `long tasks (> 50 ms) while scrolling: ${scroll.longTasks.length}, longest ${Math.max(0, ...scroll.longTasks).toFixed(0)} ms; DOM elements at the end: ${scroll.domNodes}`,
+      `long tasks (> 50 ms) while scrolling: ${scroll.longTasks.length}, longest ${Math.max(0, ...scroll.longTasks).toFixed(0)} ms; DOM elements at the end: ${scroll.domNodes}; JavaScript heap in use ${scroll.heapMb.toFixed(0)} MB`,
     );
     await page.screenshot({ path: path.join(os.tmpdir(), 'pixelunion-bench-web-end.png') });
     console.log(`screenshot of the end: ${path.join(os.tmpdir(), 'pixelunion-bench-web-end.png')}`);

@@ -2,6 +2,7 @@ import { memo, useEffect, useState, type MouseEvent } from 'react';
 import { assets } from '../api/endpoints';
 import { CheckIcon, HeartIcon, PlayIcon } from '../layout/icons';
 import { formatDuration } from './dates';
+import { timelineScroll } from './scrollSpeed';
 import { cachedPlaceholder, placeholderUrl } from './thumbhash';
 
 interface TileProps {
@@ -23,9 +24,8 @@ interface TileProps {
 }
 
 const retryDelaysMs = [1000, 2000, 4000, 8000, 15000];
-// A tile asks for its thumbnail only after staying mounted this long: a fast scroll passes
-// thousands of tiles whose thumbnails nobody would see, and fetching and decoding them all is
-// what makes frames late. Thumbnails already loaded once come straight from the cache.
+// A tile asks for its thumbnail after staying mounted this long and once the timeline is not
+// scrolling fast (scrollSpeed.ts). Thumbnails already loaded once come straight from the cache.
 const thumbnailDelayMs = 150;
 const loadedThumbnails = new Set<string>();
 
@@ -36,9 +36,12 @@ export const Tile = memo(function Tile(props: TileProps) {
   const [wanted, setWanted] = useState(() => loadedThumbnails.has(props.id));
   useEffect(() => {
     if (wanted) return;
-    const timer = setTimeout(() => {
-      setWanted(true);
-    }, thumbnailDelayMs);
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      if (timelineScroll.isFast(performance.now())) timer = setTimeout(check, thumbnailDelayMs);
+      else setWanted(true);
+    };
+    timer = setTimeout(check, thumbnailDelayMs);
     return () => {
       clearTimeout(timer);
     };
@@ -87,6 +90,7 @@ export const Tile = memo(function Tile(props: TileProps) {
             decoding="async"
             className={loaded ? 'loaded' : undefined}
             onLoad={() => {
+              if (loadedThumbnails.size > 20_000) loadedThumbnails.clear();
               loadedThumbnails.add(props.id);
               setLoaded(true);
             }}

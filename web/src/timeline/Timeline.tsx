@@ -11,6 +11,7 @@ import {
   type MonthLayout,
 } from './layout';
 import { Scrubber } from './Scrubber';
+import { timelineScroll } from './scrollSpeed';
 import { SelectionBar, type BulkChange } from './SelectionBar';
 import { Tile } from './Tile';
 import { useSelection } from './useSelection';
@@ -54,6 +55,11 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
   const layouts = useRef(
     new Map<string, { page: unknown; options: LayoutOptions; layout: MonthLayout }>(),
   );
+  // The exact height of every month laid out once, kept when its page is dropped (useTimeline):
+  // a month loaded again must not move what is on screen.
+  const heights = useRef(
+    new Map<string, { options: LayoutOptions; count: number; height: number }>(),
+  );
   const months: MonthBox[] = useMemo(() => {
     let top = 0;
     let flatStart = 0;
@@ -66,9 +72,15 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
         else {
           layout = layoutMonth(page, options);
           layouts.current.set(b.bucket, { page, options, layout });
+          heights.current.set(b.bucket, { options, count: b.count, height: layout.height });
         }
-      }
-      const height = layout ? layout.height : estimateMonthHeight(b.count, options);
+      } else layouts.current.delete(b.bucket);
+      const known = heights.current.get(b.bucket);
+      const height = layout
+        ? layout.height
+        : known?.options === options && known.count === b.count
+          ? known.height
+          : estimateMonthHeight(b.count, options);
       const box = { bucket: b.bucket, count: b.count, top, height, layout, flatStart };
       top += height;
       if (page) flatStart += page.ids.length;
@@ -120,14 +132,16 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
     };
   }, [selecting, openId, clearSelection]);
 
-  const { load } = data;
+  const { load, show } = data;
   useEffect(() => {
-    for (const m of visible) if (!data.pageErrors.has(m.bucket)) load(m.bucket);
+    show(visible.filter((m) => !data.pageErrors.has(m.bucket)).map((m) => m.bucket));
   });
 
   const onScroll = () => {
     const element = scroller.current;
-    if (!element || Math.abs(element.scrollTop - renderedAt.current) < renderStepPx) return;
+    if (!element) return;
+    timelineScroll.note(element.scrollTop, performance.now());
+    if (Math.abs(element.scrollTop - renderedAt.current) < renderStepPx) return;
     renderedAt.current = element.scrollTop;
     setWindowTop(element.scrollTop);
   };

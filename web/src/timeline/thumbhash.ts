@@ -19,7 +19,7 @@ export function placeholderUrl(thumbhash: string | null): string | undefined {
     } catch {
       url = '';
     }
-    if (cache.size > 5000) cache.clear();
+    if (cache.size > 2000) cache.clear();
     cache.set(thumbhash, url);
   }
   return url || undefined;

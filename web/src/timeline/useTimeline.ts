@@ -9,9 +9,37 @@ export interface TimelineData {
   pages: ReadonlyMap<string, BucketPage>;
   pageErrors: ReadonlyMap<string, string>;
   load: (bucket: string) => void;
+  /** The months on screen: loaded if needed, and never evicted while there. */
+  show: (buckets: readonly string[]) => void;
   reload: () => void;
   /** Applies a change to loaded pages at once, before the server's answer is re-read. */
   patch: (ids: ReadonlySet<string>, change: 'remove' | { favorite: boolean }) => void;
+}
+
+// Loaded months beyond this many assets are dropped, least recently shown first: memory (and
+// the garbage collector's pauses while scrolling) stays bounded whatever the library's size.
+// A dropped month keeps its height (Timeline.tsx) and is loaded again when it comes back.
+export const maxLoadedAssets = 8000;
+
+/** Drops pages until at most `max` assets are loaded: least recently used first, never `keep`. */
+export function evictPages(
+  pages: Map<string, BucketPage>,
+  lastUsed: ReadonlyMap<string, number>,
+  keep: ReadonlySet<string>,
+  max = maxLoadedAssets,
+): Map<string, BucketPage> {
+  let total = 0;
+  for (const page of pages.values()) total += page.ids.length;
+  if (total <= max) return pages;
+  const candidates = [...pages.keys()]
+    .filter((bucket) => !keep.has(bucket))
+    .sort((a, b) => (lastUsed.get(a) ?? 0) - (lastUsed.get(b) ?? 0));
+  for (const bucket of candidates) {
+    if (total <= max) break;
+    total -= pages.get(bucket)?.ids.length ?? 0;
+    pages.delete(bucket);
+  }
+  return pages;
 }
 
 export function useTimeline(view: View, refreshKey: number): TimelineData {
@@ -26,6 +54,9 @@ export function useTimeline(view: View, refreshKey: number): TimelineData {
   const [reloads, setReloads] = useState(0);
   const pagesRef = useRef(pages);
   pagesRef.current = pages;
+  const lastUsed = useRef(new Map<string, number>());
+  const clock = useRef(0);
+  const onScreen = useRef<ReadonlySet<string>>(new Set());
 
   useEffect(() => {
     const gen = ++generation.current;
@@ -60,6 +91,7 @@ export function useTimeline(view: View, refreshKey: number): TimelineData {
 
   const load = useCallback(
     (bucket: string) => {
+      lastUsed.current.set(bucket, ++clock.current);
       if (inFlight.current.has(bucket)) return;
       if (pagesRef.current.has(bucket) && !stale.current.has(bucket)) return;
       inFlight.current.add(bucket);
@@ -69,7 +101,13 @@ export function useTimeline(view: View, refreshKey: number): TimelineData {
           if (gen !== generation.current) return;
           inFlight.current.delete(bucket);
           stale.current.delete(bucket);
-          setPages((old) => new Map(old).set(bucket, page));
+          setPages((old) =>
+            evictPages(
+              new Map(old).set(bucket, page),
+              lastUsed.current,
+              new Set([...onScreen.current, bucket]),
+            ),
+          );
         },
         (err: unknown) => {
           if (gen !== generation.current) return;
@@ -79,6 +117,14 @@ export function useTimeline(view: View, refreshKey: number): TimelineData {
       );
     },
     [view],
+  );
+
+  const show = useCallback(
+    (buckets: readonly string[]) => {
+      onScreen.current = new Set(buckets);
+      for (const bucket of buckets) load(bucket);
+    },
+    [load],
   );
 
   const patch = useCallback(
@@ -132,5 +178,5 @@ export function useTimeline(view: View, refreshKey: number): TimelineData {
     setReloads((n) => n + 1);
   }, []);
 
-  return { buckets, error, pages, pageErrors, load, reload, patch };
+  return { buckets, error, pages, pageErrors, load, show, reload, patch };
 }
