@@ -88,9 +88,15 @@ async function run(files: number): Promise<void> {
     console.log(
       `\n${files} photos (${generated.media} media entries, ${generated.sidecars} sidecars, ${generated.albums} albums) in ${parts} ${format} parts, ${(bytes / 1024 ** 2).toFixed(0)} MiB, generated in ${((Date.now() - made) / 1000).toFixed(0)} s`,
     );
-    const server = await startServerProcess({ PIXELUNION_DATA_DIR: path.join(dir, 'data') });
+    // BENCH_SERVER_NODE_OPTIONS: Node options for the server alone (e.g. a heap limit).
+    const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;
+    const server = await startServerProcess({
+      PIXELUNION_DATA_DIR: path.join(dir, 'data'),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    });
     try {
       const pid = server.child.pid ?? 0;
+      console.log(`  server started: RSS ${await memoryMb(pid, 'VmRSS')} MB`);
       const credentials = {
         email: 'bench@example.org',
         password: 'a long password',
@@ -123,10 +129,23 @@ async function run(files: number): Promise<void> {
         }
       }
       const uploaded = Date.now();
+      console.log(
+        `  parts uploaded in ${seconds(uploadStart, uploaded).toFixed(1)} s; server peak RSS so far ${await peakRssMb(pid)} MB`,
+      );
       await call(server, 'POST', `/api/takeout/imports/${created.id}/start`, { token });
-      let progress: Progress;
+      let progress: Progress | undefined;
       let lastLog = 0;
       const phases: Record<string, number> = {};
+      // When the high-water mark last rose, and in which phase (sampled every 50 ms: a spike
+      // shorter than the progress polls is still seen).
+      let highWater = { mb: 0, at: 0, phase: 'uploaded' };
+      const watcher = setInterval(() => {
+        void peakRssMb(pid).then((mb) => {
+          if (mb > highWater.mb) {
+            highWater = { mb, at: Date.now() - uploaded, phase: progress?.status ?? 'starting' };
+          }
+        });
+      }, 50);
       // The largest RSS seen while polling in each phase (every 500 ms).
       const rssByPhase: Record<string, number> = {};
       for (;;) {
@@ -141,6 +160,8 @@ async function run(files: number): Promise<void> {
         rssByPhase[progress.status] = Math.max(rssByPhase[progress.status] ?? 0, rss);
         if (['done', 'failed', 'cancelled'].includes(progress.status)) break;
         if (until === progress.status) {
+          clearInterval(watcher);
+          console.log(`  high-water mark last rose: ${JSON.stringify(highWater)}`);
           const importing = phases.importing ?? Date.now();
           console.log(
             `  index and match ${seconds(uploaded, importing).toFixed(1)} s; server peak RSS so far: ${await peakRssMb(pid)} MB (now ${await memoryMb(pid, 'RssAnon')} MB anonymous, ${await memoryMb(pid, 'RssFile')} MB file-backed); largest RSS seen by phase: ${JSON.stringify(rssByPhase)}`,
@@ -157,6 +178,8 @@ async function run(files: number): Promise<void> {
         await sleep(500);
       }
       const done = Date.now();
+      clearInterval(watcher);
+      console.log(`  high-water mark last rose: ${JSON.stringify(highWater)}`);
       for (;;) {
         const { body: jobs } = await call<{ waiting: number; active: number }[]>(
           server,
