@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { deleteQueueKeys } from '../server/src/jobs/bullmq.job-queue.js';
+import { deleteQueueKeys } from '../server/src/jobs/bullmq.redis.js';
 import { startServerProcess, type ServerProcess } from '../server/src/test/server-process.js';
 import { freshPostgresDatabase } from '../server/src/test/test-server.js';
 import { busyCores, cpuSeconds, loadAverage } from './measure.js';

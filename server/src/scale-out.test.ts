@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database.js';
-import { deleteQueueKeys } from './jobs/bullmq.job-queue.js';
+import { deleteQueueKeys } from './jobs/bullmq.redis.js';
 import { queueNames, type QueueCounts } from './jobs/job-queue.js';
 import type { FailedJob } from './jobs/job-queues.js';
 import { takeoutTree, zipTree, type ImportReport } from './modules/takeout/takeout.testing.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config.js';
 import type { Dialect } from '../db/database.js';
-import { deleteQueueKeys } from '../jobs/bullmq.job-queue.js';
+import { deleteQueueKeys } from '../jobs/bullmq.redis.js';
 import { S3BlobStore } from '../storage/s3.blob-store.js';
 
 /**

@@ -8,7 +8,7 @@ import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createContext, type AppContext } from '../context.js';
 import type { Dialect } from '../db/database.js';
-import { deleteQueueKeys } from '../jobs/bullmq.job-queue.js';
+import { deleteQueueKeys } from '../jobs/bullmq.redis.js';
 import {
   runDialect,
   scaleOut,
