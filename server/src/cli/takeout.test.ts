@@ -12,6 +12,7 @@ import yazl from 'yazl';
 import { api, corpus, createUser, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import type { AssetView } from '../modules/assets/assets.view.js';
+import { corpusReportSummary } from '../modules/takeout/takeout.corpus.testing.js';
 import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
 import type { TakeoutReport } from './takeout.command.js';
 import { TusClient } from './tus-client.js';
@@ -161,15 +162,7 @@ describe('pixelunion import-takeout', () => {
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as TakeoutReport;
     expect(report.import.status).toBe('done');
-    expect(report.summary).toMatchObject({
-      media: 14,
-      imported: 9,
-      duplicates: 2,
-      skipped: 3,
-      failed: 0,
-      refused: 0,
-      pending: 0,
-    });
+    expect(report.summary).toMatchObject(corpusReportSummary);
     const moved = line(report, '/DSC_0238(1).JPG');
     expect(moved.part).toBe('takeout-003.zip');
     expect(moved.sidecar).toMatch(/DSC_0238\.JPG\(1\)\.json$/);
