@@ -10,6 +10,7 @@ describe('configuration', () => {
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.databaseUrl).toBeNull();
     expect(config.sqlitePath).toBe(path.resolve('./data/pixelunion.sqlite'));
+    expect(config.heapGrowthPercent).toBe(50);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -20,6 +21,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'not a url', /DATABASE_URL is not a URL/],
     ['PIXELUNION_JOB_CONCURRENCY', '0', /PIXELUNION_JOB_CONCURRENCY must be between 1 and 64/],
     ['PIXELUNION_LOG_LEVEL', 'loud', /PIXELUNION_LOG_LEVEL must be one of/],
+    ['PIXELUNION_HEAP_GROWTH_PERCENT', '500', /must be between 0 and 300/],
   ])('refuses %s=%s, naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { createContext } from './context.js';
 import { createLogging } from './http/logging.js';
 import { jobsInProgress, startOpsServer, type OpsServer } from './http/metrics.js';
+import { limitHeapGrowth } from './heap.js';
 import { createHealthService } from './modules/health/health.service.js';
 import { dutiesOf } from './roles.js';
 
@@ -19,6 +20,7 @@ import { dutiesOf } from './roles.js';
  * With PIXELUNION_METRICS_PORT, a second listener serves `/metrics` and `/health` there.
  */
 export async function serve(config: Config): Promise<void> {
+  limitHeapGrowth(config.heapGrowthPercent);
   // One destination and one set of serializers for the server's and Fastify's lines: no full
   // client address, no share-link key; with PIXELUNION_LOG_DIR also one file per day.
   const logging = createLogging(config);
