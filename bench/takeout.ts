@@ -2,7 +2,7 @@
  * Google Takeout import: files per second and the server's peak memory for a generated export of
  * small photos with sidecars (1 in 10 also in an album), over several parts.
  *
- * Run: npx tsx bench/takeout.ts [files...] [--parts=10] [--format=zip|tgz]
+ * Run: npx tsx bench/takeout.ts [files...] [--parts=10] [--format=zip|tgz] [--folders=10]
  *   files     unique photos per run (default 10000 100000: one run each, to show whether the
  *             server's memory grows with the export's size)
  * Each run starts a fresh server process (embedded SQLite, local folder) on a new data folder,
@@ -23,6 +23,9 @@ const sizes = args.filter((a) => !a.startsWith('--')).map(Number);
 const runs = sizes.length > 0 ? sizes : [10_000, 100_000];
 const parts = Number(option('parts') ?? 10);
 const format = option('format') === 'tgz' ? 'tgz' : 'zip';
+// Year folders the photos are spread over: matching works a folder at a time, so its memory
+// follows the largest folder, not the export.
+const years = Number(option('folders') ?? 10);
 // --until=importing stops once the index and match phases are over (their memory is what
 // depends on the export's size; the import itself handles one file at a time).
 const until = option('until');
@@ -80,13 +83,14 @@ async function run(files: number): Promise<void> {
       files,
       parts,
       format,
+      years,
     });
     const bytes = (await Promise.all(generated.parts.map((p) => fsp.stat(p)))).reduce(
       (s, st) => s + st.size,
       0,
     );
     console.log(
-      `\n${files} photos (${generated.media} media entries, ${generated.sidecars} sidecars, ${generated.albums} albums) in ${parts} ${format} parts, ${(bytes / 1024 ** 2).toFixed(0)} MiB, generated in ${((Date.now() - made) / 1000).toFixed(0)} s`,
+      `\n${files} photos (${generated.media} media entries, ${generated.sidecars} sidecars, ${generated.albums} albums) in ${years} year folders, ${parts} ${format} parts, ${(bytes / 1024 ** 2).toFixed(0)} MiB, generated in ${((Date.now() - made) / 1000).toFixed(0)} s`,
     );
     // BENCH_SERVER_NODE_OPTIONS: Node options for the server alone (e.g. a heap limit).
     const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS;

@@ -52,6 +52,27 @@ describe('the scale export', () => {
         photoTakenTime?: { timestamp?: unknown };
       };
       expect(sidecar.photoTakenTime?.timestamp).toMatch(/^\d+$/);
+      const yearFolders = new Set(
+        jpegs.map((e) => /\/Photos from (\d{4})\//.exec(e.path)?.[1]).filter(Boolean),
+      );
+      expect(yearFolders.size).toBe(10);
     },
   );
+
+  it('spreads the photos over as many year folders as asked, evenly', async () => {
+    const result = await generateScaleExport({
+      dir: join(dir, 'scale-years'),
+      files: 300,
+      parts: 2,
+      format: 'zip',
+      years: 30,
+    });
+    const perFolder = new Map<string, number>();
+    for (const entry of await listParts(result.parts)) {
+      const folder = /\/Photos from (\d{4})\/[^/]+\.jpg$/.exec(entry.path)?.[1];
+      if (folder) perFolder.set(folder, (perFolder.get(folder) ?? 0) + 1);
+    }
+    expect(perFolder.size).toBe(30);
+    expect(new Set(perFolder.values())).toEqual(new Set([10]));
+  });
 });

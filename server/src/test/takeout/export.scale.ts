@@ -13,6 +13,8 @@ export interface ScaleExportOptions {
   files: number;
   parts: number;
   format: ArchiveFormat;
+  /** Year folders the photos are spread over, evenly (default 10: 2015–2024). */
+  years?: number;
 }
 
 export interface ScaleExportResult {
@@ -57,9 +59,10 @@ function uniqueJpeg(base: Buffer, i: number): Buffer {
 }
 
 export async function generateScaleExport(options: ScaleExportOptions): Promise<ScaleExportResult> {
-  const { files, parts } = options;
+  const { files, parts, years = 10 } = options;
   if (!Number.isInteger(files) || files < 1) throw new Error('files must be a positive integer');
   if (!Number.isInteger(parts) || parts < 1) throw new Error('parts must be a positive integer');
+  if (!Number.isInteger(years) || years < 1) throw new Error('years must be a positive integer');
   const base = await baseJpeg();
 
   const partOf = (i: number): number => Math.floor((i * parts) / files);
@@ -87,7 +90,7 @@ export async function generateScaleExport(options: ScaleExportOptions): Promise<
       const album = albumOf(i);
       const copyPart = next(part);
       if (part !== p && jsonPartOf(i) !== p && (album === null || copyPart !== p)) continue;
-      const year = 2015 + (i % 10);
+      const year = 2024 - (i % years);
       const name = `IMG_${pad(i, 6)}.jpg`;
       const taken = Date.UTC(year, i % 12, 1 + (i % 28), 8 + (i % 12), i % 60, (i * 7) % 60);
       const json = (): Buffer =>
