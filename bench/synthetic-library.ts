@@ -1,6 +1,7 @@
 /**
- * A synthetic library for benchmarks: deterministic assets over 20 years (2006–2025, three times
- * more photos per month in recent years), inserted straight into the database with the
+ * A synthetic library for benchmarks and the timeline's scroll test: deterministic assets over
+ * 20 years (2006–2025) or a span given, more photos towards its end (three times more per month
+ * at the end than at the start), inserted straight into the database with the
  * timeline_buckets counts AssetsRepo would keep for them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,8 +25,12 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const FIRST = Date.UTC(2006, 0, 1);
-const LAST = Date.UTC(2026, 0, 1);
+/** The instants the library's photos are taken between (capture dates, UTC milliseconds). */
+export interface Span {
+  first: number;
+  last: number;
+}
+const TWENTY_YEARS: Span = { first: Date.UTC(2006, 0, 1), last: Date.UTC(2026, 0, 1) };
 const cameras = [
   ['Google', 'Pixel 7', 'Pixel 7 back camera 6.81mm f/1.85'],
   ['Apple', 'iPhone 12', 'iPhone 12 back dual wide camera 4.2mm f/1.6'],
@@ -37,11 +42,12 @@ export function syntheticAsset(
   random: () => number,
   ownerId: string,
   uploadedAt: number,
+  span: Span = TWENTY_YEARS,
 ): NewAsset {
   // Density grows linearly 1 → 3 over the 20 years: more photos in recent years.
   const u = random();
   const x = (-1 + Math.sqrt(1 + 8 * u)) / 2;
-  const takenAt = Math.floor(FIRST + x * (LAST - FIRST));
+  const takenAt = Math.floor(span.first + x * (span.last - span.first));
   const offset = random() < 0.8 ? ([0, 60, 120, -300][Math.floor(random() * 4)] ?? 0) : null;
   const local = localDateTimeOf(new Date(takenAt), offset);
   const video = random() < 0.05;
@@ -97,8 +103,14 @@ export function syntheticAsset(
  * Inserts `total` assets for the owners (round-robin) and the timeline_buckets counts that
  * AssetsRepo would hold for them: category 'trash' when trashed, else the visibility.
  */
-export function seedAssets(db: Db, owners: string[], total: number, seed: number): Promise<void> {
-  return seedWith(db, owners, total, seed, {
+export function seedAssets(
+  db: Db,
+  owners: string[],
+  total: number,
+  seed: number,
+  span: Span = TWENTY_YEARS,
+): Promise<void> {
+  return seedWith(db, owners, total, seed, span, {
     rowsPerInsert: ROWS_PER_INSERT,
     insertsPerTransaction: INSERTS_PER_TRANSACTION,
     insert: async (trx, rows) => {
@@ -119,7 +131,7 @@ export function seedAssetsPostgres(
   total: number,
   seed: number,
 ): Promise<void> {
-  return seedWith(db, owners, total, seed, {
+  return seedWith(db, owners, total, seed, TWENTY_YEARS, {
     rowsPerInsert: 5000,
     insertsPerTransaction: 4,
     insert: async (trx, rows) => {
@@ -137,6 +149,7 @@ async function seedWith(
   owners: string[],
   total: number,
   seed: number,
+  span: Span,
   batches: {
     rowsPerInsert: number;
     insertsPerTransaction: number;
@@ -153,7 +166,7 @@ async function seedWith(
       for (let i = 0; i < batches.insertsPerTransaction && done < total; i++) {
         const rows: NewAsset[] = [];
         for (let j = 0; j < batches.rowsPerInsert && done < total; j++, done++) {
-          const asset = syntheticAsset(random, owners[done % owners.length] ?? '', now);
+          const asset = syntheticAsset(random, owners[done % owners.length] ?? '', now, span);
           rows.push(asset);
           const key = `${asset.owner_id}|${asset.bucket}|${categoryOf({ trashed_at: asset.trashed_at ?? null, visibility: asset.visibility })}`;
           counts.set(key, (counts.get(key) ?? 0) + 1);

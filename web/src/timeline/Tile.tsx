@@ -1,9 +1,9 @@
-import { memo, useEffect, useState, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { assets } from '../api/endpoints';
 import { CheckIcon, HeartIcon, PlayIcon } from '../layout/icons';
 import { formatDuration } from './dates';
-import { timelineScroll } from './scrollSpeed';
-import { cachedPlaceholder, placeholderUrl } from './thumbhash';
+import { afterScrollSlows } from './scrollSpeed';
+import { averageColour, cachedPlaceholder, placeholderUrl } from './thumbhash';
 
 interface TileProps {
   id: string;
@@ -27,38 +27,58 @@ const retryDelaysMs = [1000, 2000, 4000, 8000, 15000];
 // A tile asks for its thumbnail after staying mounted this long and once the timeline is not
 // scrolling fast (scrollSpeed.ts). Thumbnails already loaded once come straight from the cache.
 const thumbnailDelayMs = 150;
+const placeholderDelayMs = 60;
 const loadedThumbnails = new Set<string>();
+
+interface TileState {
+  /** The asset this state is for: a tile's element passes to another asset (slotKeys.ts). */
+  id: string;
+  attempt: number;
+  loaded: boolean;
+  wanted: boolean;
+  placeholder: string | undefined;
+}
+
+const stateFor = (id: string, thumbhash: string | null): TileState => ({
+  id,
+  attempt: 0,
+  loaded: false,
+  wanted: loadedThumbnails.has(id),
+  placeholder: cachedPlaceholder(thumbhash),
+});
 
 /** One thumbnail: thumbhash placeholder until the image arrives (retried while processing). */
 export const Tile = memo(function Tile(props: TileProps) {
-  const [attempt, setAttempt] = useState(0);
-  const [loaded, setLoaded] = useState(false);
-  const [wanted, setWanted] = useState(() => loadedThumbnails.has(props.id));
+  const { id, thumbhash } = props;
+  const [stored, setState] = useState(() => stateFor(id, thumbhash));
+  let state = stored;
+  if (stored.id !== id) {
+    state = stateFor(id, thumbhash);
+    setState(state);
+  }
+  // Updates that arrive for the asset this tile showed before are dropped.
+  const update = useCallback(
+    (change: Partial<TileState>) => {
+      setState((s) => (s.id === id ? { ...s, ...change } : s));
+    },
+    [id],
+  );
+  const { wanted, loaded, attempt, placeholder } = state;
   useEffect(() => {
     if (wanted) return;
-    let timer: ReturnType<typeof setTimeout>;
-    const check = () => {
-      if (timelineScroll.isFast(performance.now())) timer = setTimeout(check, thumbnailDelayMs);
-      else setWanted(true);
-    };
-    timer = setTimeout(check, thumbnailDelayMs);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [wanted]);
-  // Decoding a thumbhash costs ~0.1 ms: done a moment after mounting, so a fast scroll that
-  // mounts and drops many tiles per frame does not pay for placeholders nobody sees.
-  const [placeholder, setPlaceholder] = useState(() => cachedPlaceholder(props.thumbhash));
+    return afterScrollSlows(thumbnailDelayMs, () => {
+      update({ wanted: true });
+    });
+  }, [wanted, update]);
+  // The placeholder image is decoded once the tile has been on screen a moment and the scroll
+  // is slow: a fast scroll shows average colours instead of decoding images nobody sees.
   useEffect(() => {
-    if (placeholder !== undefined || loaded || !props.thumbhash) return;
-    const timer = setTimeout(() => {
-      setPlaceholder(placeholderUrl(props.thumbhash));
-    }, 60);
-    return () => {
-      clearTimeout(timer);
-    };
-  }, [placeholder, loaded, props.thumbhash]);
-  const src = assets.thumbnailUrl(props.id) + (attempt > 0 ? `?retry=${attempt}` : '');
+    if (placeholder !== undefined || loaded || !thumbhash) return;
+    return afterScrollSlows(placeholderDelayMs, () => {
+      update({ placeholder: placeholderUrl(thumbhash) });
+    });
+  }, [placeholder, loaded, thumbhash, update]);
+  const src = assets.thumbnailUrl(id) + (attempt > 0 ? `?retry=${attempt}` : '');
 
   const onClick = (event: MouseEvent) => {
     if (props.selecting || event.shiftKey) props.onToggle(props.index, event.shiftKey);
@@ -73,8 +93,10 @@ export const Tile = memo(function Tile(props: TileProps) {
         width: props.width,
         height: props.height,
         backgroundImage: placeholder ? `url("${placeholder}")` : undefined,
+        // A selected tile shows the selection's colour instead (app.css).
+        backgroundColor: props.selected ? undefined : averageColour(thumbhash),
       }}
-      data-asset-id={props.id}
+      data-asset-id={id}
     >
       <button
         type="button"
@@ -84,21 +106,21 @@ export const Tile = memo(function Tile(props: TileProps) {
       >
         {wanted && (
           <img
-            key={attempt}
+            key={`${id}:${attempt}`}
             src={src}
             alt=""
             decoding="async"
             className={loaded ? 'loaded' : undefined}
             onLoad={() => {
               if (loadedThumbnails.size > 20_000) loadedThumbnails.clear();
-              loadedThumbnails.add(props.id);
-              setLoaded(true);
+              loadedThumbnails.add(id);
+              update({ loaded: true });
             }}
             onError={() => {
               const delay = retryDelaysMs[attempt];
               if (delay !== undefined) {
                 setTimeout(() => {
-                  setAttempt((a) => a + 1);
+                  update({ attempt: attempt + 1 });
                 }, delay);
               }
             }}

@@ -2,37 +2,20 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { View } from '../api/types';
 import { useUploadsDone } from '../upload/UploadContext';
 import { Viewer, type ViewerChange } from '../viewer/Viewer';
-import { dayLabel, monthLabel } from './dates';
-import {
-  estimateMonthHeight,
-  layoutMonth,
-  monthHeaderHeight,
-  type LayoutOptions,
-  type MonthLayout,
-} from './layout';
+import { estimateMonthHeight, layoutMonth, type LayoutOptions, type MonthLayout } from './layout';
+import { MonthSection, type MonthBox } from './MonthSection';
 import { Scrubber } from './Scrubber';
 import { timelineScroll } from './scrollSpeed';
 import { SelectionBar, type BulkChange } from './SelectionBar';
-import { Tile } from './Tile';
+import { SlotKeys } from './slotKeys';
 import { useSelection } from './useSelection';
 import { useElementSize } from './useElementSize';
 import { useTimeline } from './useTimeline';
-import { CheckIcon } from '../layout/icons';
 
 const overscanPx = 800;
 // The rendered window follows the scroll in steps: between two renders the overscan keeps the
 // screen covered, and most scroll frames render nothing at all.
 const renderStepPx = overscanPx / 4;
-
-interface MonthBox {
-  bucket: string;
-  count: number;
-  top: number;
-  height: number;
-  layout: MonthLayout | null;
-  /** Index of the month's first asset in the list of loaded assets. */
-  flatStart: number;
-}
 
 /** The virtualised, justified timeline of one view (timeline, favourites, archive, trash). */
 export function Timeline({ view, emptyText }: { view: View; emptyText: string }) {
@@ -118,6 +101,19 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
   const viewTop = windowTop - overscanPx;
   const viewBottom = windowTop + size.height + overscanPx;
   const visible = months.filter((m) => m.top + m.height > viewTop && m.top < viewBottom);
+  // Tile keys per month on screen (slotKeys.ts); a month that leaves the window starts afresh.
+  const slotKeys = useRef(new Map<string, SlotKeys>());
+  for (const bucket of slotKeys.current.keys()) {
+    if (!visible.some((m) => m.bucket === bucket)) slotKeys.current.delete(bucket);
+  }
+  const slotsOf = (bucket: string): SlotKeys => {
+    let slots = slotKeys.current.get(bucket);
+    if (!slots) {
+      slots = new SlotKeys();
+      slotKeys.current.set(bucket, slots);
+    }
+    return slots;
+  };
 
   const clearSelection = selection.clear;
   const selecting = selection.selected.size > 0;
@@ -209,73 +205,20 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
           {data.buckets.length === 0 && <p className="center-message">{emptyText}</p>}
           <div className="timeline-content" style={{ height: totalHeight }}>
             {visible.map((m) => (
-              <section
+              <MonthSection
                 key={m.bucket}
-                className="month"
-                style={{ top: m.top, height: m.height, left: padding.left, right: padding.right }}
-              >
-                <h2 className="month-header" style={{ height: monthHeaderHeight }}>
-                  {monthLabel(m.bucket)}
-                </h2>
-                {!m.layout &&
-                  (data.pageErrors.has(m.bucket) ? (
-                    <p className="month-error" role="alert">
-                      Could not load {monthLabel(m.bucket)}: {data.pageErrors.get(m.bucket)}
-                    </p>
-                  ) : (
-                    <div className="month-placeholder" style={{ top: monthHeaderHeight }} />
-                  ))}
-                {m.layout?.blocks.map((block) => {
-                  const absTop = m.top + block.top;
-                  if (absTop + block.height < viewTop || absTop > viewBottom) return null;
-                  const page = data.pages.get(m.bucket);
-                  if (!page) return null;
-                  if (block.kind === 'day') {
-                    const dayIds = page.ids.slice(block.start, block.end);
-                    const all = dayIds.every((id) => selection.selected.has(id));
-                    return (
-                      <h3
-                        key={`d${block.day}`}
-                        className="day-header"
-                        style={{ top: block.top, height: block.height }}
-                      >
-                        <button
-                          type="button"
-                          className={all ? 'day-check on' : 'day-check'}
-                          aria-label={`${all ? 'Deselect' : 'Select'} ${dayLabel(block.day)}`}
-                          aria-pressed={all}
-                          onClick={() => {
-                            selection.setMany(dayIds, !all);
-                          }}
-                        >
-                          <CheckIcon />
-                        </button>
-                        {dayLabel(block.day)}
-                      </h3>
-                    );
-                  }
-                  return block.tiles.map((t) => (
-                    <Tile
-                      key={page.ids[t.index]}
-                      id={page.ids[t.index] ?? ''}
-                      index={m.flatStart + t.index}
-                      left={t.left}
-                      top={block.top}
-                      width={t.width}
-                      height={block.height}
-                      thumbhash={page.thumbhashes[t.index] ?? null}
-                      isVideo={page.types[t.index] === 'video'}
-                      duration={page.durations[t.index] ?? null}
-                      favorite={page.favorites[t.index] ?? false}
-                      selected={selection.selected.has(page.ids[t.index] ?? '')}
-                      selecting={selection.selected.size > 0}
-                      label={`${page.types[t.index] === 'video' ? 'video' : 'photo'} of ${page.localDateTimes[t.index]?.replace('T', ' ') ?? ''}`}
-                      onOpen={openIndex}
-                      onToggle={selection.toggle}
-                    />
-                  ));
-                })}
-              </section>
+                month={m}
+                page={data.pages.get(m.bucket)}
+                error={data.pageErrors.get(m.bucket)}
+                viewTop={viewTop}
+                viewBottom={viewBottom}
+                padding={padding}
+                selected={selection.selected}
+                slots={slotsOf(m.bucket)}
+                onOpen={openIndex}
+                onToggle={selection.toggle}
+                onSelectDay={selection.setMany}
+              />
             ))}
           </div>
         </div>

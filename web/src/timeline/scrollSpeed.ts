@@ -1,7 +1,7 @@
 // How fast the timeline is scrolling, from its scroll events. Tiles ask for their thumbnails
 // only once the scroll is slow enough for a person to see them: a fast scroll would otherwise
 // fetch and decode thousands of thumbnails that are gone before they arrive, and that work is
-// what made frames late. The thumbhash placeholders show meanwhile.
+// what made frames late. Their average colours show meanwhile, then the thumbhash placeholders.
 
 /** Faster than this (about three screens a second) shows placeholders only. */
 export const fastPxPerSecond = 3000;
@@ -28,3 +28,19 @@ export class ScrollSpeed {
 
 /** The one timeline on the page. */
 export const timelineScroll = new ScrollSpeed();
+
+/**
+ * Runs `action` once `delayMs` have passed and the timeline is not scrolling fast (checked again
+ * every `delayMs` until then); the function returned cancels it.
+ */
+export function afterScrollSlows(delayMs: number, action: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const check = () => {
+    if (timelineScroll.isFast(performance.now())) timer = setTimeout(check, delayMs);
+    else action();
+  };
+  timer = setTimeout(check, delayMs);
+  return () => {
+    clearTimeout(timer);
+  };
+}
