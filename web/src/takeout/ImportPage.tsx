@@ -2,22 +2,17 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/client';
 import { FormError } from '../layout/FormError';
 import { Shell } from '../layout/Shell';
-import type { Transfer } from '../upload/transfer';
 import { isFinished, isRunning, takeout, type TakeoutImport, type TakeoutReport } from './api';
 import { ImportChoice } from './ImportChoice';
 import { ImportProgress } from './ImportProgress';
 import { ImportReport } from './ImportReport';
-import { PartList, type PartRow } from './PartList';
+import { PartList } from './PartList';
 import { PartPicker, useArchiveDrop } from './PartPicker';
 import { PastImports } from './PastImports';
-import { startPartTransfer } from './partTransfer';
+import { usePartUploads } from './usePartUploads';
 import { plural } from './words';
 import './takeout.css';
 
-const keyOf = (file: File) => `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
-
-/** Parts are sent one after the other: each one is whole sooner, and resumes on its own. */
-const parallel = 1;
 const pollMs = 1000;
 
 /**
@@ -28,7 +23,6 @@ const pollMs = 1000;
 export function ImportPage() {
   const [imports, setImports] = useState<TakeoutImport[] | null>(null);
   const [current, setCurrentState] = useState<TakeoutImport | null>(null);
-  const [rows, setRowsState] = useState<PartRow[]>([]);
   const [report, setReport] = useState<TakeoutReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [listError, setListError] = useState<string | null>(null);
@@ -38,29 +32,14 @@ export function ImportPage() {
   const [pollRetry, setPollRetry] = useState(0);
   const [source, setSource] = useState<TakeoutImport['source']>('google-takeout');
 
-  // The drop handler, the upload callbacks and the pump read these between renders.
+  // The drop handler and the upload callbacks read it between renders.
   const currentRef = useRef<TakeoutImport | null>(null);
-  const rowsRef = useRef<PartRow[]>([]);
-  const files = useRef(new Map<string, File>());
-  const transfers = useRef(new Map<string, Transfer>());
-  const queue = useRef<string[]>([]);
 
   const setCurrent = useCallback((next: TakeoutImport | null) => {
     currentRef.current = next;
     setCurrentState(next);
     if (next) setSource(next.source);
   }, []);
-  const setRows = useCallback((change: (old: PartRow[]) => PartRow[]) => {
-    rowsRef.current = change(rowsRef.current);
-    setRowsState(rowsRef.current);
-  }, []);
-  const updateRow = useCallback(
-    (key: string, change: Partial<PartRow>) => {
-      setRows((old) => old.map((row) => (row.key === key ? { ...row, ...change } : row)));
-    },
-    [setRows],
-  );
-
   const loadList = useCallback(async () => {
     try {
       const list = await takeout.list();
@@ -93,64 +72,15 @@ export function ImportPage() {
     });
   }, [loadList, setCurrent]);
 
-  // Nothing keeps uploading once the page is left: choosing the files again continues them.
-  useEffect(
-    () => () => {
-      for (const transfer of transfers.current.values()) transfer.abort();
-      transfers.current.clear();
-      queue.current = [];
+  const partUploads = usePartUploads(
+    () => currentRef.current?.id,
+    (id) => {
+      refresh(id).catch((err: unknown) => {
+        setError(describeError(err));
+      });
     },
-    [],
   );
-
-  // Closing the tab stops the upload: the browser asks first (choosing the files again resumes).
-  const uploadingNow = rows.some((r) => r.state === 'waiting' || r.state === 'uploading');
-  useEffect(() => {
-    if (!uploadingNow) return;
-    const warn = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => {
-      window.removeEventListener('beforeunload', warn);
-    };
-  }, [uploadingNow]);
-
-  const pump = useCallback(() => {
-    const id = currentRef.current?.id;
-    if (!id) return;
-    while (transfers.current.size < parallel && queue.current.length > 0) {
-      const key = queue.current.shift();
-      const file = key === undefined ? undefined : files.current.get(key);
-      if (key === undefined || !file) continue;
-      const finish = (change: Partial<PartRow>) => {
-        transfers.current.delete(key);
-        updateRow(key, change);
-        pump();
-      };
-      updateRow(key, { state: 'uploading', message: null });
-      transfers.current.set(
-        key,
-        startPartTransfer(file, id, {
-          onProgress(sent) {
-            updateRow(key, { sent });
-          },
-          onDone() {
-            files.current.delete(key);
-            finish({ state: 'uploaded', sent: file.size });
-            refresh(id).catch((err: unknown) => {
-              setError(describeError(err));
-            });
-          },
-          onError(message) {
-            finish({ state: 'failed', message });
-          },
-        }),
-      );
-    }
-  }, [refresh, updateRow]);
-
-  const uploading = uploadingNow;
+  const { rows, uploading, add: addParts, clear: clearParts } = partUploads;
 
   /** Chosen or dropped files: into the open import, or a new one. */
   const addFiles = useCallback(
@@ -178,60 +108,17 @@ export function ImportPage() {
         }
         setCurrent(target);
         setReport(null);
-        setRows(() => []);
-        files.current.clear();
+        clearParts();
         void loadList();
       }
-      const onServer = target.parts;
-      const added: PartRow[] = [];
-      for (const file of [...archives].sort((a, b) => a.name.localeCompare(b.name))) {
-        const key = keyOf(file);
-        const row = rowsRef.current.find((r) => r.key === key);
-        if (row && row.state !== 'failed') continue;
-        const earlier = onServer.some((p) => p.fileName === file.name && p.size === file.size);
-        if (earlier) {
-          if (!row) {
-            added.push({
-              key,
-              name: file.name,
-              size: file.size,
-              sent: file.size,
-              state: 'uploaded',
-              message: 'Uploaded earlier',
-            });
-          }
-          continue;
-        }
-        files.current.set(key, file);
-        queue.current.push(key);
-        if (row) updateRow(key, { state: 'waiting', message: null });
-        else {
-          added.push({
-            key,
-            name: file.name,
-            size: file.size,
-            sent: 0,
-            state: 'waiting',
-            message: null,
-          });
-        }
-      }
-      setRows((old) => [...old, ...added]);
-      pump();
+      addParts(target, archives);
     },
-    [loadList, pump, setCurrent, setRows, updateRow, source],
+    [loadList, setCurrent, addParts, clearParts, source],
   );
-
-  const retry = (key: string) => {
-    if (!files.current.has(key)) return;
-    queue.current.push(key);
-    updateRow(key, { state: 'waiting', message: null });
-    pump();
-  };
 
   const start = async () => {
     if (!current) return;
-    const missing = rowsRef.current.filter((r) => r.state === 'failed').length;
+    const missing = rows.filter((r) => r.state === 'failed').length;
     if (
       missing > 0 &&
       !window.confirm(
@@ -259,15 +146,12 @@ export function ImportPage() {
       ? 'Stop this import? What it has imported so far stays in your library.'
       : 'Cancel this import? The parts uploaded so far are deleted from the server.';
     if (!window.confirm(question)) return;
-    for (const transfer of transfers.current.values()) transfer.abort();
-    transfers.current.clear();
-    queue.current = [];
-    files.current.clear();
+    partUploads.stop();
     setError(null);
     setBusy('Cancelling…');
     try {
       setCurrent(await takeout.cancel(current.id));
-      setRows(() => []);
+      clearParts();
       void loadList();
     } catch (err) {
       setError(`Could not cancel the import: ${describeError(err)}`);
@@ -280,8 +164,7 @@ export function ImportPage() {
     setError(null);
     setReport(null);
     setReportError(null);
-    setRows(() => []);
-    files.current.clear();
+    clearParts();
     setCurrent(item);
   };
 
@@ -386,8 +269,8 @@ export function ImportPage() {
               sent={sent}
               total={total}
               failedRows={failedRows}
-              canRetry={(key) => files.current.has(key)}
-              onRetry={retry}
+              canRetry={partUploads.canRetry}
+              onRetry={partUploads.retry}
             />
             <div className="takeout-actions">
               <button
