@@ -75,7 +75,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   const { db } = database;
   const blobs = await openBlobStore(config);
   const uploadTmpDir = path.join(config.dataDir, 'tmp', 'uploads');
-  const jobs = openJobQueue(config, new JobsRepo(db, database.dialect), log);
+  const jobs = await openJobQueue(config, new JobsRepo(db, database.dialect), log);
   const access = new AccessService(new AccessRepo(db));
   const usersRepo = new UsersRepo(db);
   const users = new UsersService(usersRepo);

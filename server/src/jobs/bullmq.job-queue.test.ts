@@ -75,7 +75,7 @@ describe.skipIf(!redisUrl)('the BullMQ job queue', () => {
         REDIS_URL: redisUrl,
         PIXELUNION_QUEUE_PREFIX: 'pixelunion-test',
       });
-      const queue = openJobQueue(config, new JobsRepo(database.shared.db, 'sqlite'), log);
+      const queue = await openJobQueue(config, new JobsRepo(database.shared.db, 'sqlite'), log);
       expect(queue).toBeInstanceOf(BullMqJobQueue);
       await queue.stop();
     } finally {

@@ -191,7 +191,11 @@ describe('job queue configuration', () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-jobs-'));
     const handle = openDatabase({ databaseUrl: null, sqlitePath: path.join(dir, 'db.sqlite') });
     try {
-      const queue = openJobQueue(loadConfig({}), new JobsRepo(handle.db, handle.dialect), log);
+      const queue = await openJobQueue(
+        loadConfig({}),
+        new JobsRepo(handle.db, handle.dialect),
+        log,
+      );
       expect(queue).toBeInstanceOf(EmbeddedJobQueue);
     } finally {
       await handle.close();
@@ -218,8 +222,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the embedded job queue shared by pro
       'takeout-import': () => Promise.resolve(),
       export: () => Promise.resolve(),
     };
-    const first = openJobQueue(config, repo, log);
-    const second = openJobQueue(config, repo, log);
+    const first = await openJobQueue(config, repo, log);
+    const second = await openJobQueue(config, repo, log);
     try {
       await first.start(handlers);
       // A job the first process is working on must not be queued again by a second one.

@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { BullMqJobQueue } from './bullmq.job-queue.js';
 import { EmbeddedJobQueue } from './embedded.job-queue.js';
 import type { JobPayloads, JobQueue, QueueName } from './job-queue.js';
 import type { JobsRepo } from './jobs.repo.js';
@@ -31,13 +30,14 @@ export function hasDeadLetters(queue: JobQueue): queue is JobQueue & DeadLetters
 
 /**
  * The job queue the configuration asks for: BullMQ on Redis when REDIS_URL is set (scale-out,
- * the `jobs` table is then its outbox), else the embedded queue in the database.
+ * the `jobs` table is then its outbox), else the embedded queue in the database. BullMQ and its
+ * Redis client are loaded only then (~30 MB a server on the embedded queue does not carry).
  */
-export function openJobQueue(
+export async function openJobQueue(
   config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'queueConcurrency' | 'databaseUrl'>,
   repo: JobsRepo,
   log: FastifyBaseLogger,
-): JobQueue & DeadLetters {
+): Promise<JobQueue & DeadLetters> {
   if (config.redisUrl === null) {
     const owner =
       config.databaseUrl === null
@@ -47,6 +47,7 @@ export function openJobQueue(
           });
     return new EmbeddedJobQueue(repo, config.queueConcurrency, log, owner);
   }
+  const { BullMqJobQueue } = await import('./bullmq.job-queue.js');
   return new BullMqJobQueue(
     repo,
     {

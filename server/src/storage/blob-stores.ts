@@ -4,7 +4,6 @@ import type { Config } from '../config.js';
 import type { BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.blob-store.js';
 import { checkResidency } from './residency.js';
-import { S3BlobStore } from './s3.blob-store.js';
 
 /** Local copies older than this are left over from a process that stopped while using them. */
 const staleCopyMs = 24 * 3600_000;
@@ -13,7 +12,7 @@ const staleCopyMs = 24 * 3600_000;
  * The blob store the configuration asks for: the local folder `<data>/library`, whose location is
  * PIXELUNION_STORAGE_LOCATION, or, with PIXELUNION_S3_BUCKET, the bucket, once its residency is
  * accepted (see residency.ts) and the bucket answers. Throws ConfigError otherwise, which stops
- * the server with a message naming the variable.
+ * the server with a message naming the variable. The AWS SDK is loaded only for a bucket.
  */
 export async function openBlobStore(config: Config): Promise<BlobStore> {
   if (config.s3 === null) {
@@ -22,6 +21,7 @@ export async function openBlobStore(config: Config): Promise<BlobStore> {
   const residency = checkResidency(config.s3, config.storageLocation, config.dataResidency);
   const tmpDir = path.join(config.dataDir, 'tmp', 'blobs');
   await removeStaleCopies(tmpDir);
+  const { S3BlobStore } = await import('./s3.blob-store.js');
   const store = new S3BlobStore(config.s3, { location: residency.description, tmpDir });
   try {
     await store.check();
