@@ -135,6 +135,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
   let stopAccountErasure = () => Promise.resolve();
   let stopLinkLogExpiry = () => Promise.resolve();
   let stopExportExpiry = () => Promise.resolve();
+  let stopSessionExpiry = () => Promise.resolve();
 
   return {
     config,
@@ -157,7 +158,6 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
       const duties = dutiesOf(config.role);
       if (duties.api) await recoverInterruptedUploads(uploadTmpDir, assetsRepo, blobs, log);
       if (!duties.background) return;
-      await auth.purgeExpiredSessions();
       await uploads.startPurging();
       const handlers = { ...processor.handlers(), ...takeout.handlers(), ...exports.handlers() };
       await jobs.start(timeJobs(handlers), async (...args) => {
@@ -193,6 +193,13 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
         log,
         schedule,
       );
+      stopSessionExpiry = runPeriodically(
+        'session-expiry',
+        3600_000,
+        () => auth.purgeExpiredSessions(),
+        log,
+        schedule,
+      );
       stopAccountErasure = runPeriodically(
         'account-erasure',
         3600_000,
@@ -204,6 +211,7 @@ export async function createContext(config: Config, log: FastifyBaseLogger): Pro
     async close() {
       await stopTrashExpiry();
       await stopAccountErasure();
+      await stopSessionExpiry();
       await stopLinkLogExpiry();
       await stopExportExpiry();
       uploads.stopPurging();

@@ -111,6 +111,7 @@ export class AuthService {
     await this.repo.deleteFailuresBefore(Date.now() - this.config.loginWindowSeconds * 1000);
   }
 
+  /** Deletes the records of sessions that have ended (hourly, `session-expiry`). */
   async purgeExpiredSessions(): Promise<void> {
     await this.repo.deleteExpiredSessions(Date.now());
   }

@@ -171,4 +171,42 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     expect(keys.join(' ')).not.toContain(user.email);
     expect(keys.join(' ')).not.toContain('127.0.0.1');
   });
+  it('deletes the records of ended sessions with the hourly session-expiry task', async () => {
+    const fresh = await startTestServer(dialect, {}, { workers: false });
+    try {
+      const user = await createUser(fresh);
+      const { db } = fresh.ctx.database;
+      const now = Date.now();
+      await db
+        .insertInto('sessions')
+        .values({
+          id: 'ended-session',
+          token_hash: 'ended-session-hash',
+          user_id: user.id,
+          created_at: now - 40 * 86_400_000,
+          expires_at: now - 3600_000,
+        })
+        .execute();
+      await fresh.ctx.startWorkers();
+      const sessionIds = async () =>
+        (await db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).map(
+          (row) => row.id,
+        );
+      await expect.poll(sessionIds).not.toContain('ended-session');
+      expect(await sessionIds()).toHaveLength(1);
+      expect((await api(fresh, 'GET', '/api/users/me', { token: user.token })).status).toBe(200);
+      // The next round is due an hour later, in whichever worker process claims it first.
+      const nextRun = async () =>
+        (
+          await db
+            .selectFrom('periodic_runs')
+            .select('next_run_at')
+            .where('name', '=', 'session-expiry')
+            .executeTakeFirst()
+        )?.next_run_at ?? 0;
+      expect(await nextRun()).toBeGreaterThan(now + 3500_000);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

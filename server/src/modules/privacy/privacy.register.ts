@@ -143,11 +143,11 @@ export const processingRegister = [
     basisReason: 'Signing in is how the service knows the library is yours.',
     retention: (s) =>
       `A session ends ${days(s.sessionDays)} after you sign in, or when you sign out. ` +
-      'Records of ended sessions are removed when the server next starts. API keys last until ' +
-      'you delete them.',
+      'Records of ended sessions are removed within the hour after they end. API keys last ' +
+      'until you delete them.',
     where: ['database'],
     queues: [],
-    periodic: [],
+    periodic: ['session-expiry'],
   },
   {
     id: 'sign-in-protection',
