@@ -112,11 +112,14 @@ describe('scrolling the timeline', () => {
           return (
             img?.complete === true &&
             img.naturalWidth > 0 &&
+            img.classList.contains('loaded') &&
             img.src.includes(`/api/assets/${tile.dataset.assetId ?? ''}/thumbnail`)
           );
         })
       );
     });
+    // After the thumbnails' 0.2 s fade-in.
+    await page.waitForTimeout(300);
     await page.screenshot({ path: artifactPath('timeline-scrolled-to-end.png') });
     await context.close();
   });
