@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAssets } from '../../bench/synthetic-library.js';
 import { blobKeys } from '../../server/src/storage/blob-store.js';
-import { createUser, type TestUser } from '../../server/src/test/factories.js';
+import { api, createUser, type TestUser } from '../../server/src/test/factories.js';
 import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import { artifactPath, buildWebApp, launchChromium, signedInContext } from './browser.js';
 
@@ -121,6 +121,46 @@ describe('scrolling the timeline', () => {
     // After the thumbnails' 0.2 s fade-in.
     await page.waitForTimeout(300);
     await page.screenshot({ path: artifactPath('timeline-scrolled-to-end.png') });
+    await context.close();
+  });
+  it('selects a shift-click range from one month into the next', async () => {
+    const context = await signedInContext(browser, server.url, user.token, {
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const idsOf = async (bucket: string) =>
+      (
+        await api<{ ids: string[] }>(
+          server,
+          'GET',
+          `/api/timeline/buckets/${bucket}?view=timeline`,
+          { token: user.token },
+        )
+      ).body.ids;
+    const february = await idsOf('2024-02');
+    const order = [...february, ...(await idsOf('2024-01'))];
+    const first = order[5] ?? '';
+    const last = order[february.length + 10] ?? '';
+
+    const firstTile = page.locator(`.tile[data-asset-id="${first}"]`);
+    await firstTile.hover();
+    await firstTile.locator('.tile-check').click();
+    await page.getByText('1 selected').waitFor();
+    // Down into January until the other end is rendered, then shift-click it.
+    await page.evaluate(async (id) => {
+      const scroller = document.querySelector<HTMLElement>('.timeline');
+      while (scroller && !document.querySelector(`.tile[data-asset-id="${id}"]`)) {
+        scroller.scrollTop += 400;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }, last);
+    await page.locator(`.tile[data-asset-id="${last}"] .tile-open`).click({ modifiers: ['Shift'] });
+    const expected = february.length + 10 - 5 + 1;
+    await page.getByText(`${expected} selected`).waitFor();
+    await expect
+      .poll(() => page.locator(`.tile.selected[data-asset-id="${last}"]`).count())
+      .toBe(1);
     await context.close();
   });
 });

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { timeline } from '../api/endpoints';
 import type { View } from '../api/types';
 import { useUploadsDone } from '../upload/UploadContext';
 import { Viewer, type ViewerChange } from '../viewer/Viewer';
@@ -6,6 +7,7 @@ import { estimateMonthHeight, layoutMonth, type LayoutOptions, type MonthLayout 
 import { MonthSection, type MonthBox } from './MonthSection';
 import { Scrubber } from './Scrubber';
 import { timelineScroll } from './scrollSpeed';
+import { idsInRange } from './selectionRange';
 import { SelectionBar, type BulkChange } from './SelectionBar';
 import { SlotKeys } from './slotKeys';
 import { useSelection } from './useSelection';
@@ -76,7 +78,25 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
     () => months.flatMap((m) => data.pages.get(m.bucket)?.ids ?? []),
     [months, data.pages],
   );
-  const selection = useSelection(flatIds);
+  const selection = useSelection({
+    at: (index) => {
+      for (const m of months) {
+        const ids = data.pages.get(m.bucket)?.ids;
+        if (ids && index >= m.flatStart && index < m.flatStart + ids.length) {
+          return { id: ids[index - m.flatStart] ?? '', bucket: m.bucket };
+        }
+      }
+      return undefined;
+    },
+    between: (from, to) =>
+      idsInRange(
+        months.map((m) => m.bucket),
+        (bucket) => data.pages.get(bucket)?.ids,
+        async (bucket) => (await timeline.bucket(bucket, view)).ids,
+        from,
+        to,
+      ),
+  });
 
   // Keep what is on screen in place when months above it change height (loaded, or edited).
   const previous = useRef<{ months: MonthBox[]; scrollTop: number } | null>(null);

@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
+import type { RangeEnd } from './selectionRange';
 
 export interface Selection {
   selected: ReadonlySet<string>;
@@ -7,35 +8,50 @@ export interface Selection {
   clear: () => void;
 }
 
-/** Selected ids; shift extends from the last toggled tile over the ids in timeline order. */
-export function useSelection(orderedIds: string[]): Selection {
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const anchor = useRef<string | null>(null);
-  // Read through a ref so that toggle stays the same function (tiles are memoised on it).
-  const order = useRef(orderedIds);
-  order.current = orderedIds;
+export interface SelectionEnds {
+  /** The tile at an index of the loaded tiles. */
+  at: (index: number) => RangeEnd | undefined;
+  /** Every id from one tile to another in timeline order (selectionRange.ts). */
+  between: (from: RangeEnd, to: RangeEnd) => Promise<string[]>;
+}
 
-  const toggle = useCallback((index: number, range: boolean) => {
-    const orderedIds = order.current;
-    const id = orderedIds[index];
-    if (id === undefined) return;
-    // Read before setSelected: its updater runs later, after the anchor has moved.
-    const anchorIndex = anchor.current === null ? -1 : orderedIds.indexOf(anchor.current);
+/** Selected ids; shift adds everything from the last toggled tile to this one. */
+export function useSelection(ends: SelectionEnds): Selection {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const anchor = useRef<RangeEnd | null>(null);
+  // Read through a ref so that toggle stays the same function (tiles are memoised on it).
+  const current = useRef(ends);
+  current.current = ends;
+
+  const add = useCallback((ids: readonly string[]) => {
     setSelected((old) => {
       const next = new Set(old);
-      if (range && anchorIndex >= 0) {
-        const [from, to] = anchorIndex < index ? [anchorIndex, index] : [index, anchorIndex];
-        for (let i = from; i <= to; i++) next.add(orderedIds[i] ?? '');
-        next.delete('');
-      } else if (next.has(id)) {
-        next.delete(id);
-      } else {
-        next.add(id);
-      }
+      for (const id of ids) next.add(id);
       return next;
     });
-    anchor.current = id;
   }, []);
+
+  const toggle = useCallback(
+    (index: number, range: boolean) => {
+      const end = current.current.at(index);
+      if (!end) return;
+      const from = anchor.current;
+      anchor.current = end;
+      if (range && from) {
+        // Loaded months answer at once; months not loaded are read first. If that fails the
+        // selection stays as it was, and the same click can be tried again.
+        current.current.between(from, end).then(add, () => undefined);
+        return;
+      }
+      setSelected((old) => {
+        const next = new Set(old);
+        if (next.has(end.id)) next.delete(end.id);
+        else next.add(end.id);
+        return next;
+      });
+    },
+    [add],
+  );
 
   const setMany = useCallback((ids: string[], on: boolean) => {
     setSelected((old) => {
