@@ -19,7 +19,8 @@ import { createImport, takeoutTree, uploadPart, zipTree } from '../takeout/takeo
 import { tusCreate, tusPatch } from '../uploads/uploads.testing.js';
 import { ErasureRepo } from './erasure.repo.js';
 import { describeFindings, scanForTraces, tracesOf, type UserTraces } from './erasure.scan.js';
-import { erasurePasswordKey, userBlobPrefixes } from './erasure.service.js';
+import { erasurePasswordKey } from './erasure.service.js';
+import { userBlobPrefixes } from './erasure.targets.js';
 import type { ErasureReceipt, ErasureRequested, ErasureStatus } from './erasure.view.js';
 
 const password = 'correct horse battery'; // the factories' password
