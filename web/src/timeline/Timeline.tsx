@@ -122,15 +122,15 @@ export function Timeline({ view, emptyText }: { view: View; emptyText: string })
   const viewBottom = windowTop + size.height + overscanPx;
   const visible = months.filter((m) => m.top + m.height > viewTop && m.top < viewBottom);
   // Tile keys per month on screen (slotKeys.ts); a month that leaves the window starts afresh.
-  const slotKeys = useRef(new Map<string, SlotKeys>());
-  for (const bucket of slotKeys.current.keys()) {
-    if (!visible.some((m) => m.bucket === bucket)) slotKeys.current.delete(bucket);
+  const [slotKeys] = useState(() => new Map<string, SlotKeys>());
+  for (const bucket of slotKeys.keys()) {
+    if (!visible.some((m) => m.bucket === bucket)) slotKeys.delete(bucket);
   }
   const slotsOf = (bucket: string): SlotKeys => {
-    let slots = slotKeys.current.get(bucket);
+    let slots = slotKeys.get(bucket);
     if (!slots) {
       slots = new SlotKeys();
-      slotKeys.current.set(bucket, slots);
+      slotKeys.set(bucket, slots);
     }
     return slots;
   };
