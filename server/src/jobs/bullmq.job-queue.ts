@@ -272,7 +272,7 @@ export class BullMqJobQueue implements JobQueue, DeadLetters {
   private async maintain(): Promise<void> {
     try {
       const now = Date.now();
-      const released = await this.repo.releaseHeldBefore(now - this.options.heldGraceMs);
+      const released = await this.repo.releaseHeldUpTo(now - this.options.heldGraceMs);
       if (released > 0) this.log.info({ released }, 'held jobs of a dead process released');
       await this.relay.recheck((row, error) => this.gaveUp(row, error));
       await this.repo.deleteCompletedBefore(now - keepCompletedMs);

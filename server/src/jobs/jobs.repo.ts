@@ -244,13 +244,16 @@ export class JobsRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Held jobs created before `time`: their process died before releasing them. */
-  async releaseHeldBefore(time: number): Promise<number> {
+  /**
+   * Held jobs created at or before `time`: their process died before releasing them. Inclusive,
+   * so that a grace of 0 (a restart of the only process) also takes a job held this millisecond.
+   */
+  async releaseHeldUpTo(time: number): Promise<number> {
     const result = await this.db
       .updateTable('jobs')
       .set({ status: 'waiting', updated_at: Date.now() })
       .where('status', '=', 'held')
-      .where('created_at', '<', time)
+      .where('created_at', '<=', time)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
