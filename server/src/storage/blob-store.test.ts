@@ -22,6 +22,37 @@ describeBlobStoreContract('local folder', async () => {
   };
 });
 
+describe('LocalBlobStore', () => {
+  it('removes the folders a delete leaves empty, keeping each kind and owner folder', async () => {
+    const dir = await tempDir('local-prune');
+    const root = path.join(dir, 'library');
+    const store = new LocalBlobStore(root, 'local disk of this server');
+    const put = async (key: string) => {
+      const file = path.join(dir, `${randomBytes(4).toString('hex')}.part`);
+      await fsp.writeFile(file, key);
+      await store.putFile(key, file);
+    };
+    try {
+      await put('takeout/owner/import/part-1');
+      await put('takeout/owner/import/part-2');
+      await put('originals/owner/asset');
+      await store.delete('takeout/owner/import/part-1');
+      expect(await fsp.readdir(path.join(root, 'takeout/owner/import'))).toEqual(['part-2']);
+      await store.delete('takeout/owner/import/part-2');
+      expect(await fsp.readdir(path.join(root, 'takeout/owner'))).toEqual([]);
+      await store.delete('originals/owner/asset');
+      expect(await fsp.readdir(path.join(root, 'originals/owner'))).toEqual([]);
+      // A later blob of the same import finds its folder made again.
+      await put('takeout/owner/import/part-3');
+      expect(await store.size('takeout/owner/import/part-3')).toBe(
+        'takeout/owner/import/part-3'.length,
+      );
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describeBlobStoreContract('S3-compatible object storage (s3rver)', async () => {
   const dir = await tempDir('s3-blobs');
   const s3 = await startLocalS3();

@@ -23,6 +23,18 @@ export class LocalBlobStore implements BlobStore {
 
   async putFile(key: string, localPath: string): Promise<void> {
     const target = this.pathOf(key);
+    try {
+      await this.moveInto(localPath, target);
+    } catch (error) {
+      // A delete may have pruned the folder between its mkdir and the move: make it again once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(localPath)) {
+        throw error;
+      }
+      await this.moveInto(localPath, target);
+    }
+  }
+
+  private async moveInto(localPath: string, target: string): Promise<void> {
     await fsp.mkdir(path.dirname(target), { recursive: true });
     try {
       await fsp.rename(localPath, target);
@@ -54,7 +66,26 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    await fsp.rm(this.pathOf(key), { force: true });
+    const file = this.pathOf(key);
+    await fsp.rm(file, { force: true });
+    await this.pruneEmptyFolders(path.dirname(file));
+  }
+
+  /**
+   * Removes the folders a deleted blob leaves empty (a finished import's
+   * `takeout/<owner>/<import>/`), up to `<kind>/<owner>/`, which stay: an object store has no
+   * folders, so an empty one here is only clutter. rmdir refuses a folder that is not empty.
+   */
+  private async pruneEmptyFolders(folder: string): Promise<void> {
+    let current = folder;
+    while (path.relative(this.root, current).split(path.sep).length > 2) {
+      try {
+        await fsp.rmdir(current);
+      } catch {
+        return;
+      }
+      current = path.dirname(current);
+    }
   }
 
   async *list(prefix: string): AsyncIterable<string> {
