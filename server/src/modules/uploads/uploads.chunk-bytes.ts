@@ -184,13 +184,17 @@ export class UploadChunkBytes implements UploadBytes {
         `The stored bytes of upload ${upload.id} stop at ${reached} of ${lastOffset}`,
       );
     }
-    const out = fs.createWriteStream(target, { flags: 'wx', highWaterMark: mib });
-    for (const part of parts) {
-      if (part.bytes === 0) continue;
-      const range = part.bytes < part.size ? { start: 0, end: part.bytes - 1 } : undefined;
-      await pipeline(this.blobs.read(part.key, range), out, { end: false });
+    const blobs = this.blobs;
+    // One pipeline for every piece: the file is closed (and a failed read ends it) once.
+    async function* pieces(): AsyncIterable<Buffer> {
+      for (const part of parts) {
+        if (part.bytes === 0) continue;
+        const range = part.bytes < part.size ? { start: 0, end: part.bytes - 1 } : undefined;
+        yield* blobs.read(part.key, range) as AsyncIterable<Buffer>;
+      }
+      yield* fs.createReadStream(last, { highWaterMark: mib }) as AsyncIterable<Buffer>;
     }
-    await pipeline(fs.createReadStream(last, { highWaterMark: mib }), out);
+    await pipeline(pieces, fs.createWriteStream(target, { flags: 'wx', highWaterMark: mib }));
     const [whole, tail] = await Promise.all([fsp.stat(target), fsp.stat(last)]);
     if (whole.size !== lastOffset + tail.size) {
       throw new Error(

@@ -129,6 +129,29 @@ describe.each(dialects)('tus upload bytes on object storage, %s', (dialect) => {
     expect(offsetOf(await tusRequest(server, user, 'HEAD', url))).toBe(bytes.length);
   });
 
+  it('assembles an upload sent in many requests, without piling listeners on the file', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const bytes = Buffer.concat([await fsp.readFile(nikon), randomBytes(1)]);
+      const { url } = await tusCreate(server, user, bytes.length);
+      const size = Math.ceil(bytes.length / 14);
+      let last: Response | undefined;
+      for (let offset = 0; offset < bytes.length; offset += size) {
+        last = await tusPatch(server, user, url, offset, bytes.subarray(offset, offset + size));
+        expect(last.status).toBe(204);
+      }
+      const assetId = last?.headers.get('pixelunion-asset-id') ?? '';
+      expect(sha1(await originalOf(server, user, assetId))).toBe(sha1(bytes));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('lowers the offset to the chunks left, drops chunks the offset never counted', async () => {
     const bytes = await fsp.readFile(nikon);
     const { url } = await tusCreate(server, user, bytes.length);
