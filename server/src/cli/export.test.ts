@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,27 +13,10 @@ import {
 } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import { unzip } from '../test/zip.js';
+import { runCli } from './cli.testing.js';
 import { downloadPart, ExportClient, type ExportPart } from './export.download.js';
 
-const bin = path.resolve(import.meta.dirname, '../../../bin/pixelunion.mjs');
-
-/** Runs `pixelunion export` as a child process (the server runs in this process). */
-function runCli(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, 'export', ...args], {
-    env: { ...process.env, PIXELUNION_SERVER: '', PIXELUNION_API_KEY: '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => {
-    child.on('close', (status) => {
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const runExport = (args: string[]) => runCli(['export', ...args]);
 
 describe('pixelunion export', () => {
   let server: TestServer;
@@ -74,7 +56,7 @@ describe('pixelunion export', () => {
   });
 
   it('refuses to start without its options', async () => {
-    const result = await runCli(['--server', server.url]);
+    const result = await runExport(['--server', server.url]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Missing --api-key.');
     expect(result.stderr).toContain('Missing --out');
@@ -93,7 +75,7 @@ describe('pixelunion export', () => {
       '1048576',
     ];
     const before = new Set((await exportsOf()).map((e) => e.id));
-    const first = await runCli(args);
+    const first = await runExport(args);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Saved \d+ parts/);
     const made = (await exportsOf()).filter((e) => !before.has(e.id));
@@ -117,7 +99,7 @@ describe('pixelunion export', () => {
     if (!cut || !gone) throw new Error('two parts expected');
     await fsp.truncate(path.join(out, cut.fileName), Math.floor(cut.size / 2));
     await fsp.rm(path.join(out, gone.fileName));
-    const second = await runCli(args);
+    const second = await runExport(args);
     expect(second.status, second.stderr).toBe(0);
     for (const part of export1.parts) {
       const bytes = await fsp.readFile(path.join(out, part.fileName));
@@ -187,7 +169,7 @@ describe('pixelunion export', () => {
   it('makes a new export with --new', async () => {
     const out = path.join(dir, 'fresh');
     const before = (await exportsOf()).length;
-    const result = await runCli([
+    const result = await runExport([
       '--server',
       server.url,
       '--api-key',

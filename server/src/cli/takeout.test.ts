@@ -1,118 +1,23 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { api, corpus, createUser, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import type { AssetView } from '../modules/assets/assets.view.js';
 import { corpusReportSummary } from '../modules/takeout/takeout.corpus.testing.js';
+import { zipTree } from '../modules/takeout/takeout.testing.js';
 import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
+import { startCli, startProxy } from './cli.testing.js';
 import type { TakeoutReport } from './takeout.command.js';
 import { TusClient } from './tus-client.js';
 
-const bin = path.resolve(import.meta.dirname, '../../../bin/pixelunion.mjs');
 const trees = ['Takeout1', 'Takeout2', 'Takeout3'].map((t) => path.join(corpus, 'takeout', t));
 
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as a child process (asynchronously: the server runs in this process). */
-function startCli(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [bin, 'import-takeout', ...args], {
-    cwd,
-    env: { ...process.env, PIXELUNION_SERVER: '', PIXELUNION_API_KEY: '' },
-  });
-  const run: CliRun = { status: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-  const done = new Promise<CliRun>((resolve) => {
-    child.on('close', (status) => {
-      run.status = status;
-      resolve(run);
-    });
-  });
-  return { child, run, done };
-}
-
-const runCli = (args: string[], cwd: string) => startCli(args, cwd).done;
-
-/** A part as Google writes it: every file of a corpus tree under `Takeout/Google Photos/`. */
-async function zipTree(
-  tree: string,
-  target: string,
-  extra: { name: string; data: Buffer }[] = [],
-): Promise<string> {
-  const zip = new yazl.ZipFile();
-  const walk = async (dir: string) => {
-    for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else {
-        const relative = path.relative(tree, full).split(path.sep).join('/');
-        zip.addFile(full, `Takeout/Google Photos/${relative.replace(/^Google Photos\//, '')}`);
-      }
-    }
-  };
-  await walk(tree);
-  for (const { name, data } of extra) zip.addBuffer(data, name, { compress: false });
-  zip.end();
-  await pipeline(zip.outputStream, fs.createWriteStream(target));
-  return target;
-}
-
-/**
- * A TCP proxy in front of the server that counts the bytes sent to it, and can slow them down
- * (`bytesPerSecond`) or cut the connection once `cutAt` bytes have passed.
- */
-async function startProxy(target: string) {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<net.Socket>();
-  const state = { upstream: 0, bytesPerSecond: 0, cutAt: null as number | null };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(port), hostname);
-    sockets.add(client).add(upstream);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    upstream.pipe(client);
-    void (async () => {
-      for await (const chunk of client as AsyncIterable<Buffer>) {
-        state.upstream += chunk.length;
-        if (state.cutAt !== null && state.upstream >= state.cutAt) {
-          state.cutAt = null;
-          end();
-          return;
-        }
-        if (!upstream.write(chunk)) await once(upstream, 'drain');
-        if (state.bytesPerSecond > 0) await sleep((chunk.length / state.bytesPerSecond) * 1000);
-      }
-      upstream.end();
-    })().catch(end);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address() as net.AddressInfo;
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${address.port}`,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  });
-}
+const importTakeout = (args: string[], cwd: string) =>
+  startCli(['import-takeout', ...args], { cwd });
+const runImport = (args: string[], cwd: string) => importTakeout(args, cwd).done;
 
 const line = (report: TakeoutReport, suffix: string) => {
   const found = report.files.find((f) => f.path.endsWith(suffix));
@@ -155,7 +60,7 @@ describe('pixelunion import-takeout', () => {
 
   it('imports the parts and prints the report as JSON', async () => {
     const cwd = await workDir('json');
-    const result = await runCli(
+    const result = await runImport(
       [...zips, '--server', server.url, '--api-key', apiKey, '--json'],
       cwd,
     );
@@ -197,7 +102,7 @@ describe('pixelunion import-takeout', () => {
       // Slowed down, so that the upload of the large part is surely under way when it dies.
       proxy.bytesPerSecond = 20e6;
       const args = [...parts, '--server', proxy.url, '--api-key', key, '--json'];
-      const first = startCli(args, cwd);
+      const first = importTakeout(args, cwd);
       const deadline = Date.now() + 20_000;
       while (proxy.upstream < 8e6 && first.run.status === null && Date.now() < deadline) {
         await sleep(20);
@@ -225,7 +130,7 @@ describe('pixelunion import-takeout', () => {
 
       proxy.bytesPerSecond = 0;
       proxy.upstream = 0;
-      const second = await runCli(args, cwd);
+      const second = await runImport(args, cwd);
       expect(second.status, second.stderr).toBe(0);
       expect(second.stderr).toContain(`takeout-big.zip: resuming at ${offset} bytes`);
       expect(second.stderr).toMatch(/Continuing import [0-9a-f-]+ \(uploading\)/);
@@ -276,7 +181,7 @@ describe('pixelunion import-takeout', () => {
       JSON.stringify({ version: 1, server: server.url, importId: created.body.id, parts }),
     );
 
-    const result = await runCli(
+    const result = await runImport(
       [...zips, '--state', stateFile, '--server', server.url, '--api-key', key],
       cwd,
     );
@@ -316,10 +221,10 @@ describe('pixelunion import-takeout', () => {
     const text = path.join(dir, 'notes.txt');
     await fsp.writeFile(text, 'not a part');
     const [absent, notPart, noServer, badKey] = await Promise.all([
-      runCli([zips[0] ?? '', missing, '--server', server.url, '--api-key', apiKey], cwd),
-      runCli([text, '--server', server.url, '--api-key', apiKey], cwd),
-      runCli([zips[0] ?? ''], cwd),
-      runCli([zips[0] ?? '', '--server', server.url, '--api-key', 'pua_wrong'], cwd),
+      runImport([zips[0] ?? '', missing, '--server', server.url, '--api-key', apiKey], cwd),
+      runImport([text, '--server', server.url, '--api-key', apiKey], cwd),
+      runImport([zips[0] ?? ''], cwd),
+      runImport([zips[0] ?? '', '--server', server.url, '--api-key', 'pua_wrong'], cwd),
     ]);
     expect(absent.status).toBe(2);
     expect(absent.stderr).toContain(`No such file: ${missing}`);
@@ -332,90 +237,5 @@ describe('pixelunion import-takeout', () => {
     expect(badKey.stderr).toContain('401');
     // Nothing was started: no state file.
     expect(await fsp.readdir(cwd)).toEqual([]);
-  });
-
-  describe('tus client', () => {
-    it('sends a file in chunks and carries on after a dropped connection', async () => {
-      const created = await api<TakeoutProgress>(server, 'POST', '/api/takeout/imports', {
-        token: admin.token,
-      });
-      const proxy = await startProxy(server.url);
-      try {
-        const file = zips[0] ?? '';
-        const { size } = await fsp.stat(file);
-        proxy.cutAt = Math.floor(size / 2);
-        const logged: string[] = [];
-        const offsets: number[] = [];
-        const client = new TusClient(
-          `${proxy.url}/api/uploads`,
-          { 'x-api-key': apiKey },
-          {
-            chunkBytes: 256 * 1024,
-            // Growing waits: on object storage the cut request keeps the upload (423) until
-            // the bytes it received are stored, which takes a moment.
-            retry: { maxFailures: 5, delayMs: (failure) => 10 * 4 ** (failure - 1) },
-            log: (l) => logged.push(l),
-          },
-        );
-        let url = '';
-        const result = await client.upload({
-          file,
-          metadata: { filename: 'takeout-001.zip', takeoutImportId: created.body.id },
-          onUrl: (u) => {
-            url = u;
-          },
-          onProgress: (offset) => offsets.push(offset),
-        });
-        expect(result).toMatchObject({ url, length: size, assetStatus: 'takeout-part' });
-        expect(logged.length).toBeGreaterThanOrEqual(1);
-        expect(logged[0]).toMatch(/asking the server where to continue/);
-        // After the one dropped connection, only waits for the cut request to let go: 423 while it
-        // stores what it received, or 409 when it saved a newer offset after the client asked.
-        for (const line of logged.slice(1)) {
-          expect(line).toMatch(/\b423\b.*another request|expected another offset/i);
-        }
-        expect(offsets.at(-1)).toBe(size);
-        // Less than the file sent twice: it went on from the server's offset.
-        expect(proxy.upstream).toBeLessThan(size * 1.6);
-
-        const progress = await api<TakeoutProgress>(
-          server,
-          'GET',
-          `/api/takeout/imports/${created.body.id}`,
-          { token: admin.token },
-        );
-        expect(progress.body.parts).toEqual([
-          expect.objectContaining({ id: result.assetId, size, fileName: 'takeout-001.zip' }),
-        ]);
-        // Asked again for a finished upload, it answers the same part without sending a byte.
-        const sent = proxy.upstream;
-        const again = await client.upload({ file, metadata: {}, url });
-        expect(again.assetId).toBe(result.assetId);
-        expect(proxy.upstream - sent).toBeLessThan(2000);
-      } finally {
-        await proxy.close();
-        await api(server, 'POST', `/api/takeout/imports/${created.body.id}/cancel`, {
-          token: admin.token,
-        });
-      }
-    });
-
-    it('gives up after five failures in a row, saying why', async () => {
-      const closed = net.createServer();
-      closed.listen(0, '127.0.0.1');
-      await once(closed, 'listening');
-      const { port } = closed.address() as net.AddressInfo;
-      await new Promise((resolve) => closed.close(resolve));
-      const client = new TusClient(
-        `http://127.0.0.1:${port}/api/uploads`,
-        {},
-        {
-          retry: { maxFailures: 5, delayMs: () => 1 },
-        },
-      );
-      await expect(client.upload({ file: zips[0] ?? '', metadata: {} })).rejects.toThrow(
-        /gave up after 5 failures in a row \(last: .*ECONNREFUSED/,
-      );
-    });
   });
 });

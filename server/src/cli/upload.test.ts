@@ -1,30 +1,11 @@
-import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, photo, waitForJobs, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import { ApiClient, type UploadOutcome } from './api-client.js';
+import { runCli } from './cli.testing.js';
 import { uploadPaths } from './upload.command.js';
-
-const bin = path.resolve(import.meta.dirname, '../../../bin/pixelunion.mjs');
-
-/** Runs the CLI as a child process; asynchronously, since the server runs in this process. */
-function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => {
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 /** Counts the files the CLI really sends. */
 class CountingClient extends ApiClient {
@@ -100,10 +81,7 @@ describe('pixelunion upload', () => {
   });
 
   it('says what is missing and refuses a bad key', async () => {
-    const missing = await runCli(['upload', folder], {
-      PIXELUNION_SERVER: '',
-      PIXELUNION_API_KEY: '',
-    });
+    const missing = await runCli(['upload', folder]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('Missing --server');
     const bad = await runCli(['upload', folder, '--server', server.url, '--api-key', 'pua_wrong']);

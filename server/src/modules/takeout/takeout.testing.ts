@@ -35,9 +35,15 @@ async function treeEntries(tree: string): Promise<{ name: string; file: string }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function zipTree(tree: string, target: string): Promise<string> {
+/** A part as Google writes it, with `extra` entries (stored uncompressed) after the tree's. */
+export async function zipTree(
+  tree: string,
+  target: string,
+  extra: { name: string; data: Buffer }[] = [],
+): Promise<string> {
   const zip = new yazl.ZipFile();
   for (const { name, file } of await treeEntries(tree)) zip.addFile(file, name);
+  for (const { name, data } of extra) zip.addBuffer(data, name, { compress: false });
   zip.end();
   await pipeline(zip.outputStream, fs.createWriteStream(target));
   return target;
