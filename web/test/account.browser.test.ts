@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Request } from 'playwright-core';
+import type { BrowserContext, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -8,42 +8,31 @@ import {
   waitForJobs,
   type TestUser,
 } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
 const password = 'correct horse battery'; // the factories' password
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer();
 let admin: TestUser;
 let user: TestUser;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  admin = await createUser(server);
-  user = await createUser(server, { admin });
+  admin = await createUser(web.server);
+  user = await createUser(web.server, { admin });
 }, 120_000);
-
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
 
 describe('the account page in Chromium', () => {
   let context: BrowserContext;
   let requests: Request[];
 
   beforeAll(async () => {
-    context = await signedInContext(browser, server.url, user.token, {
+    context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 800 },
     });
     requests = recordRequests(context);
@@ -54,7 +43,7 @@ describe('the account page in Chromium', () => {
 
   it('requests the deletion with the password, shows the date and receipt, cancels it', async () => {
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Account', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/account');
@@ -66,7 +55,7 @@ describe('the account page in Chromium', () => {
     await section.getByLabel('Your password, to confirm').fill('not my password');
     await section.getByRole('button', { name: 'Delete my account' }).click();
     await expect(section.getByRole('alert').textContent()).resolves.toMatch(/password/i);
-    const unchanged = await api<{ scheduled: boolean }>(server, 'GET', '/api/account/erasure', {
+    const unchanged = await api<{ scheduled: boolean }>(web.server, 'GET', '/api/account/erasure', {
       token: user.token,
     });
     expect(unchanged.body.scheduled).toBe(false);
@@ -76,7 +65,7 @@ describe('the account page in Chromium', () => {
     const due = section.getByTestId('erasure-due');
     await due.waitFor();
     const status = await api<{ scheduled: boolean; dueAt: string }>(
-      server,
+      web.server,
       'GET',
       '/api/account/erasure',
       { token: user.token },
@@ -87,11 +76,11 @@ describe('the account page in Chromium', () => {
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThan(7.01);
     const link = await section.getByLabel('Receipt link').inputValue();
-    expect(link).toMatch(new RegExp(`^${server.url}/erasure-receipt/per_[A-Za-z0-9_-]+$`));
+    expect(link).toMatch(new RegExp(`^${web.server.url}/erasure-receipt/per_[A-Za-z0-9_-]+$`));
     await page.screenshot({ path: artifactPath('account-erasure-scheduled.png') });
 
     // The receipt page is public; before the erasure it gives the date.
-    const visitor = await browser.newContext();
+    const visitor = await web.browser.newContext();
     const receiptPage = await visitor.newPage();
     await receiptPage.goto(link);
     await receiptPage.getByText(/scheduled to be deleted/).waitFor();
@@ -103,16 +92,16 @@ describe('the account page in Chromium', () => {
     expect(await section.getByLabel('Receipt link').inputValue()).toBe(link);
     await section.getByRole('button', { name: 'Cancel the deletion' }).click();
     await section.getByRole('button', { name: 'Delete my account' }).waitFor();
-    const cancelled = await api<{ scheduled: boolean }>(server, 'GET', '/api/account/erasure', {
+    const cancelled = await api<{ scheduled: boolean }>(web.server, 'GET', '/api/account/erasure', {
       token: user.token,
     });
     expect(cancelled.body.scheduled).toBe(false);
-    expect(foreignRequests(requests, server.url)).toEqual([]);
+    expect(foreignRequests(requests, web.server.url)).toEqual([]);
   });
 
   it('turns on “Don’t keep where my photos were taken”, and it stays on after a reload', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/account`);
+    await page.goto(`${web.server.url}/account`);
     const section = page.getByRole('region', { name: 'Where your photos were taken' });
     const toggle = section.getByLabel('Don’t keep where my photos were taken');
     expect(await toggle.isChecked()).toBe(false);
@@ -120,7 +109,7 @@ describe('the account page in Chromium', () => {
     await section.getByText(/stored without their GPS position/).waitFor();
     await expect
       .poll(async () => {
-        const me = await api<{ stripLocation: boolean }>(server, 'GET', '/api/users/me', {
+        const me = await api<{ stripLocation: boolean }>(web.server, 'GET', '/api/users/me', {
           token: user.token,
         });
         return me.body.stripLocation;
@@ -134,26 +123,26 @@ describe('the account page in Chromium', () => {
     await section.getByText(/keep the place stored in them/).waitFor();
     await expect
       .poll(async () => {
-        const after = await api<{ stripLocation: boolean }>(server, 'GET', '/api/users/me', {
+        const after = await api<{ stripLocation: boolean }>(web.server, 'GET', '/api/users/me', {
           token: user.token,
         });
         return after.body.stripLocation;
       })
       .toBe(false);
-    expect(foreignRequests(requests, server.url)).toEqual([]);
+    expect(foreignRequests(requests, web.server.url)).toEqual([]);
   });
 });
 
 describe('the admin’s “Erase now” in Chromium', () => {
   it('erases a user once their email is typed, and hands over the receipt', async () => {
-    const doomed = await createUser(server, { admin });
+    const doomed = await createUser(web.server, { admin });
     expect(
-      (await uploadFixture(server, doomed, photo('exif-samples/jpg/Canon_40D.jpg'))).status,
+      (await uploadFixture(web.server, doomed, photo('exif-samples/jpg/Canon_40D.jpg'))).status,
     ).toBe(201);
-    await waitForJobs(server);
-    const context = await signedInContext(browser, server.url, admin.token);
+    await waitForJobs(web.server);
+    const context = await signedInContext(web.browser, web.server.url, admin.token);
     const page = await context.newPage();
-    await page.goto(`${server.url}/admin`);
+    await page.goto(`${web.server.url}/admin`);
     const row = page.getByRole('row').filter({ hasText: doomed.email });
     await row.getByRole('button', { name: 'Erase now' }).click();
     const dialog = page.getByRole('dialog');

@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Request } from 'playwright-core';
 import { build } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
+import type { Dialect } from '../../server/src/db/database.js';
+import {
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+} from '../../server/src/test/test-server.js';
 
 export const webRoot = path.resolve(import.meta.dirname, '..');
 export const artifacts = path.join(webRoot, 'test', 'artifacts');
@@ -87,4 +94,49 @@ export async function signedInContext(
     { name: 'pixelunion_session', value: token, url: serverUrl, httpOnly: true, sameSite: 'Lax' },
   ]);
   return context;
+}
+
+export interface BrowserAndServerOptions {
+  /** The server's database; without it, the run's one (as `startTestServer`). */
+  dialect?: Dialect;
+  /** Environment variables for the server's configuration. */
+  env?: Record<string, string>;
+  serverOptions?: TestServerOptions;
+  /** Of the beforeAll hook: building the app takes a while. */
+  timeout?: number;
+}
+
+/** The test server and Chromium of a file, there from its tests and its later beforeAll hooks. */
+export interface BrowserAndServer {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the hooks a browser test file needs: before all, build the web app, start a test
+ * server and launch Chromium; after all, close them. Call it at the top of the file, before the
+ * file's own hooks (its beforeAll hooks then see the server and the browser).
+ */
+export function useBrowserAndServer(options: BrowserAndServerOptions = {}): BrowserAndServer {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    await buildWebApp();
+    server = await startTestServer(options.dialect, options.env, options.serverOptions);
+    browser = await launchChromium();
+  }, options.timeout ?? 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the test server is not started: use it inside hooks or tests');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not launched: use it inside hooks or tests');
+      return browser;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -10,65 +10,54 @@ import {
   waitForJobs,
   type TestUser,
 } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
   webRoot,
 } from './browser.js';
 
 // Every page of the web app, signed in and signed out, with every request the browser makes
 // recorded: none may go to another origin (no CDN, font service, analytics or map tiles).
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer({ timeout: 180_000 });
 let admin: TestUser;
 let albumId: string;
 let linkKey: string;
 let receiptPath: string;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  admin = await createUser(server);
+  admin = await createUser(web.server);
   const ids: string[] = [];
   for (const file of ['exif-samples/jpg/Canon_40D.jpg', 'metadata-extractor/mov/with-gps.mov']) {
-    const uploaded = await uploadFixture(server, admin, photo(file));
+    const uploaded = await uploadFixture(web.server, admin, photo(file));
     ids.push(uploaded.body.id);
   }
-  await waitForJobs(server);
-  const album = await api<{ id: string }>(server, 'POST', '/api/albums', {
+  await waitForJobs(web.server);
+  const album = await api<{ id: string }>(web.server, 'POST', '/api/albums', {
     token: admin.token,
     body: { title: 'Everywhere' },
   });
   albumId = album.body.id;
-  await api(server, 'POST', `/api/albums/${albumId}/assets`, {
+  await api(web.server, 'POST', `/api/albums/${albumId}/assets`, {
     token: admin.token,
     body: { ids },
   });
-  const link = await api<{ key: string }>(server, 'POST', '/api/shares', {
+  const link = await api<{ key: string }>(web.server, 'POST', '/api/shares', {
     token: admin.token,
     body: { albumId, allowDownload: true },
   });
   linkKey = link.body.key;
-  const leaving = await createUser(server, { admin });
+  const leaving = await createUser(web.server, { admin });
   const erased = await api<{ receiptPath: string }>(
-    server,
+    web.server,
     'POST',
     `/api/users/${leaving.id}/erase`,
     { token: admin.token, body: { confirmEmail: leaving.email } },
   );
   receiptPath = erased.body.receiptPath;
 }, 180_000);
-
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
 
 /** The pages App.tsx routes, as written there: a page added without a visit here fails. */
 function routedPaths(): string[] {
@@ -81,7 +70,7 @@ function routedPaths(): string[] {
 }
 
 async function open(page: Page, url: string): Promise<void> {
-  const response = await page.goto(`${server.url}${url}`, { waitUntil: 'networkidle' });
+  const response = await page.goto(`${web.server.url}${url}`, { waitUntil: 'networkidle' });
   expect(response?.status(), url).toBe(200);
   expect(response?.headers()['content-security-policy'], url).toContain("default-src 'self'");
   await page.getByRole('heading').first().waitFor();
@@ -114,7 +103,7 @@ describe('every page in Chromium', () => {
   let requests: Request[];
   let context: BrowserContext;
   beforeAll(async () => {
-    context = await signedInContext(browser, server.url, admin.token, {
+    context = await signedInContext(web.browser, web.server.url, admin.token, {
       viewport: { width: 1280, height: 800 },
     });
     requests = recordRequests(context);
@@ -134,11 +123,11 @@ describe('every page in Chromium', () => {
     await page.getByRole('dialog').waitFor();
     await page.waitForLoadState('networkidle');
     expect(requests.length).toBeGreaterThan(signedIn.length);
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
   });
 
   it('signed out: sign-in, privacy, a share link and an erasure receipt', async () => {
-    const visitor = await browser.newContext();
+    const visitor = await web.browser.newContext();
     const visits = recordRequests(visitor);
     const page = await visitor.newPage();
     for (const route of signedOut) {
@@ -149,6 +138,6 @@ describe('every page in Chromium', () => {
     }
     await visitor.close();
     expect(visits.length).toBeGreaterThan(signedOut.length);
-    expect(foreignRequests(visits, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(visits, new URL(web.server.url).origin)).toEqual([]);
   });
 });

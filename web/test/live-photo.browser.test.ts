@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { importParts } from '../../server/src/modules/takeout/takeout.testing.js';
@@ -15,14 +15,12 @@ import {
   waitForJobs,
   type TestUser,
 } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
 // A live photo as Google Takeout exports an iPhone's: the still, its MOV with the same stem,
@@ -54,24 +52,18 @@ interface AssetJson {
   hasMotion: boolean;
 }
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer();
 let user: TestUser;
 let dir: string;
 let liveId: string;
 let plainId: string;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  user = await createUser(server);
+  user = await createUser(web.server);
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-live-web-'));
 }, 120_000);
 
 afterAll(async () => {
-  await browser.close();
-  await server.close();
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
@@ -104,7 +96,7 @@ async function openViewer(page: Page, id: string, fileName: string) {
 describe('live photos in the viewer, in Chromium', () => {
   it('imports a live photo from Takeout, with its motion part', async () => {
     const part = await livePhotoPart(path.join(dir, 'takeout-20240101T090000Z-001.zip'));
-    const { progress, report } = await importParts(server, user, [part]);
+    const { progress, report } = await importParts(web.server, user, [part]);
     expect(progress.status).toBe('done');
     expect(progress.counts).toMatchObject({ imported: 1, motion: 1, failed: 0, skipped: 0 });
     const byName = (name: string) => report.files.find((f) => f.path.endsWith(`/${name}`));
@@ -112,11 +104,11 @@ describe('live photos in the viewer, in Chromium', () => {
     liveId = byName('IMG_4000.JPG')?.assetId ?? '';
     expect(liveId).not.toBe('');
 
-    const live = await api<AssetJson>(server, 'GET', `/api/assets/${liveId}`, {
+    const live = await api<AssetJson>(web.server, 'GET', `/api/assets/${liveId}`, {
       token: user.token,
     });
     expect(live.body).toMatchObject({ type: 'image', hasMotion: true });
-    const video = await fetch(`${server.url}/api/assets/${liveId}/motion`, {
+    const video = await fetch(`${web.server.url}/api/assets/${liveId}/motion`, {
       headers: { ...user.headers, range: 'bytes=0-99' },
     });
     expect(video.status).toBe(206);
@@ -124,18 +116,18 @@ describe('live photos in the viewer, in Chromium', () => {
     await video.arrayBuffer();
 
     // An ordinary photo beside it.
-    const plain = await uploadFixture(server, user, ordinary);
+    const plain = await uploadFixture(web.server, user, ordinary);
     expect(plain.status).toBe(201);
     plainId = plain.body.id;
-    await waitForJobs(server);
-    const plainAsset = await api<AssetJson>(server, 'GET', `/api/assets/${plainId}`, {
+    await waitForJobs(web.server);
+    const plainAsset = await api<AssetJson>(web.server, 'GET', `/api/assets/${plainId}`, {
       token: user.token,
     });
     expect(plainAsset.body.hasMotion).toBe(false);
   });
 
   it('plays the motion over the still only when asked: badge, hover, L key, errors', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 800 },
     });
     const requests = recordRequests(context);
@@ -144,7 +136,7 @@ describe('live photos in the viewer, in Chromium', () => {
       if (response.url().endsWith('/motion')) motionAnswers.push(response.status());
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     await expect.poll(() => page.locator('.tile').count()).toBe(2);
     const order = await page
@@ -243,19 +235,19 @@ describe('live photos in the viewer, in Chromium', () => {
     await page.screenshot({ path: artifactPath('live-photo-failed.png') });
     await context.unroute('**/api/assets/*/motion');
 
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
   });
 
   it('plays while a finger holds the photo on a phone', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 390, height: 844 },
       hasTouch: true,
       isMobile: true,
     });
     const requests = recordRequests(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.locator(`.tile[data-asset-id="${liveId}"] .tile-open`).click();
     await page.getByRole('button', { name: 'Play live photo' }).waitFor();
     await page.waitForFunction(() => {
@@ -288,7 +280,7 @@ describe('live photos in the viewer, in Chromium', () => {
     // The hold was no swipe: the same photo is still shown.
     await page.getByRole('button', { name: 'Play live photo' }).waitFor();
 
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
   });
 });

@@ -1,44 +1,34 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../server/src/test/factories.js';
-import { runDialect, startTestServer, type TestServer } from '../../server/src/test/test-server.js';
+import { runDialect } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
 const location = 'Hetzner, Falkenstein, Germany';
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer({
+  dialect: runDialect,
+  env: { PIXELUNION_STORAGE_LOCATION: location, PIXELUNION_TRASH_DAYS: '12' },
+  serverOptions: { workers: false },
+  timeout: 180_000,
+});
 let user: TestUser;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer(
-    runDialect,
-    { PIXELUNION_STORAGE_LOCATION: location, PIXELUNION_TRASH_DAYS: '12' },
-    { workers: false },
-  );
-  user = await createUser(server);
-  browser = await launchChromium();
+  user = await createUser(web.server);
 }, 180_000);
-
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
 
 describe('the privacy page in Chromium', () => {
   it('is readable signed out, says where photos are, lists the register, loads nothing from elsewhere', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await web.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const requests = recordRequests(context);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/privacy`);
+      await page.goto(`${web.server.url}/privacy`);
       await page.getByRole('heading', { name: 'Privacy on this server', level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Where your photos are' }).waitFor();
 
@@ -55,7 +45,7 @@ describe('the privacy page in Chromium', () => {
         .waitFor();
 
       const table = page.getByRole('table', { name: /processing register/ });
-      const { body } = await fetch(`${server.url}/api/privacy`).then(async (r) => ({
+      const { body } = await fetch(`${web.server.url}/api/privacy`).then(async (r) => ({
         body: (await r.json()) as { register: { name: string; purpose: string }[] },
       }));
       expect(body.register.length).toBeGreaterThan(5);
@@ -69,26 +59,26 @@ describe('the privacy page in Chromium', () => {
       await page.screenshot({ path: artifactPath('privacy-page.png') });
 
       // The sign-in page leads here too, for people who have no account yet.
-      await page.goto(server.url);
+      await page.goto(web.server.url);
       await page.getByRole('heading', { name: 'Sign in to PixelUnion' }).waitFor();
       await page.getByRole('link', { name: /^Privacy/ }).click();
       await page.getByRole('heading', { name: 'Privacy on this server', level: 1 }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/privacy');
 
       expect(requests.length).toBeGreaterThan(0);
-      expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+      expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     } finally {
       await context.close();
     }
   });
 
   it('is linked from the navigation of the signed-in app', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 900 },
     });
     try {
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(web.server.url);
       const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', {
         name: 'Privacy',
       });

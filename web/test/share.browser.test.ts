@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus, waitForJobs } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
 const gpsPhotos = ['DSCN0010.jpg', 'DSCN0012.jpg', 'DSCN0021.jpg'].map((f) =>
@@ -24,8 +22,7 @@ const member = {
 };
 const linkPassword = 'sesame-street-42';
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer();
 let ownerToken: string;
 let memberToken: string;
 let albumId: string;
@@ -39,7 +36,7 @@ async function call<T>(method: string, url: string, token: string | null, body?:
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  const response = await fetch(server.url + url, { method, headers, body: payload });
+  const response = await fetch(web.server.url + url, { method, headers, body: payload });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
@@ -61,9 +58,6 @@ async function thumbnailsLoaded(page: Page, count: number) {
 }
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
   // The owner (first user, admin) and a second user, through the API to save time.
   await call('POST', '/api/auth/setup', null, owner);
   ownerToken = await login(owner);
@@ -75,7 +69,7 @@ beforeAll(async () => {
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     ids.push((await call<{ id: string }>('POST', '/api/assets', ownerToken, form)).id);
   }
-  await waitForJobs(server);
+  await waitForJobs(web.server);
   albumId = (
     await call<{ id: string }>('POST', '/api/albums', ownerToken, {
       title: 'Summer walk',
@@ -84,21 +78,16 @@ beforeAll(async () => {
   ).id;
 }, 120_000);
 
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
-
 describe('sharing in Chromium', () => {
   let ownerContext: BrowserContext;
   let visitorContext: BrowserContext;
 
   beforeAll(async () => {
-    ownerContext = await signedInContext(browser, server.url, ownerToken, {
+    ownerContext = await signedInContext(web.browser, web.server.url, ownerToken, {
       viewport: { width: 1280, height: 800 },
       permissions: ['clipboard-read', 'clipboard-write'],
     });
-    visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    visitorContext = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
   afterAll(async () => {
     await ownerContext.close();
@@ -108,7 +97,7 @@ describe('sharing in Chromium', () => {
   it('shares an album by a password link, is visited, downloaded, and revoked', async () => {
     // The owner opens the album and creates a link: password, downloads allowed.
     const ownerPage = await ownerContext.newPage();
-    await ownerPage.goto(`${server.url}/albums/${albumId}`);
+    await ownerPage.goto(`${web.server.url}/albums/${albumId}`);
     await ownerPage.getByRole('heading', { name: 'Summer walk', level: 2 }).waitFor();
     await ownerPage.getByRole('button', { name: 'Share link' }).click();
     const dialog = ownerPage.getByRole('dialog', { name: 'Share “Summer walk”' });
@@ -126,7 +115,7 @@ describe('sharing in Chromium', () => {
     const address = dialog.getByLabel('Link address');
     await address.waitFor();
     const url = await address.inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/s/[A-Za-z0-9_-]{32}$`));
+    expect(url).toMatch(new RegExp(`^${web.server.url}/s/[A-Za-z0-9_-]{32}$`));
     await dialog.getByRole('button', { name: 'Copy' }).click();
     await dialog.getByText('Copied').waitFor();
     await expect(ownerPage.evaluate(() => navigator.clipboard.readText())).resolves.toBe(url);
@@ -229,14 +218,14 @@ describe('sharing in Chromium', () => {
     const key = new URL(url).pathname.split('/')[2] ?? '';
     const album = await call<{ assetIds: string[] }>('GET', `/api/albums/${albumId}`, ownerToken);
     const thumbnail = await visitor.request.get(
-      `${server.url}/api/s/${key}/assets/${album.assetIds[0] ?? ''}/thumbnail`,
+      `${web.server.url}/api/s/${key}/assets/${album.assetIds[0] ?? ''}/thumbnail`,
     );
     expect(thumbnail.status()).toBe(410);
     expect(thumbnail.headers()['cache-control']).toContain('no-store');
     expect(thumbnail.headers()['referrer-policy']).toBe('no-referrer');
 
     // Nothing from any other origin; every page document says no-referrer.
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     // The public page never asks who is signed in.
     expect(requests.map((r) => new URL(r.url()).pathname)).not.toContain('/api/users/me');
     const documents = requests.filter((r) => r.resourceType() === 'document');
@@ -259,7 +248,7 @@ describe('sharing in Chromium', () => {
 
   it('shares the album with another user as a viewer, who cannot change it', async () => {
     const ownerPage = await ownerContext.newPage();
-    await ownerPage.goto(`${server.url}/albums/${albumId}`);
+    await ownerPage.goto(`${web.server.url}/albums/${albumId}`);
     await ownerPage.getByRole('button', { name: 'People' }).click();
     const people = ownerPage.getByRole('dialog', { name: /with people/ });
     await people.getByLabel('Person').selectOption({ label: `${member.name} (${member.email})` });
@@ -272,11 +261,11 @@ describe('sharing in Chromium', () => {
     await ownerPage.getByText(`Shared with ${member.name}`).waitFor();
     await ownerPage.close();
 
-    const memberContext = await signedInContext(browser, server.url, memberToken, {
+    const memberContext = await signedInContext(web.browser, web.server.url, memberToken, {
       viewport: { width: 1280, height: 800 },
     });
     const page = await memberContext.newPage();
-    await page.goto(`${server.url}/albums`);
+    await page.goto(`${web.server.url}/albums`);
     const card = page.getByRole('link', { name: /Summer walk/ });
     await card.getByText('Shared by Olga Owner · Viewer').waitFor();
     await page.screenshot({ path: artifactPath('albums-shared-with-me.png') });
@@ -310,7 +299,7 @@ describe('sharing in Chromium', () => {
     // From the timeline's selection bar: a link to one photo, with the default options.
     const ownerPage = await ownerContext.newPage();
     await ownerPage.setViewportSize({ width: 390, height: 844 });
-    await ownerPage.goto(server.url);
+    await ownerPage.goto(web.server.url);
     await ownerPage.locator('.tile').first().hover();
     await ownerPage.locator('.tile-check').first().click();
     await ownerPage.getByRole('button', { name: 'Share link' }).click();
@@ -321,7 +310,7 @@ describe('sharing in Chromium', () => {
     const photoUrl = await dialog.getByLabel('Link address').inputValue();
     await ownerPage.close();
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const requests = recordRequests(context);
     const page = await context.newPage();
     await page.goto(photoUrl);
@@ -339,7 +328,7 @@ describe('sharing in Chromium', () => {
       albumId,
       allowUpload: true,
     });
-    await page.goto(server.url + link.path);
+    await page.goto(web.server.url + link.path);
     await thumbnailsLoaded(page, 3);
     await page
       .getByTestId('public-upload-input')
@@ -352,7 +341,7 @@ describe('sharing in Chromium', () => {
     await expect.poll(() => page.locator('.tile').count(), { timeout: 15_000 }).toBe(4);
     await thumbnailsLoaded(page, 4);
     await page.screenshot({ path: artifactPath('public-upload.png') });
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
   });
 });

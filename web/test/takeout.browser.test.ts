@@ -3,18 +3,16 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { corpus, createUser, type TestUser } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
 // Two parts of a real export. Takeout1 holds 8 photos and videos (an album, one live-photo
@@ -59,8 +57,7 @@ interface Report {
   files: { path: string; outcome: string; detail: string | null }[];
 }
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer();
 let user: TestUser;
 let dir: string;
 let parts: string[];
@@ -68,10 +65,7 @@ let parts: string[];
 let third: string;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  user = await createUser(server);
+  user = await createUser(web.server);
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-takeout-web-'));
   parts = await Promise.all(trees.map((tree, i) => zipTree(tree, path.join(dir, partName(i)))));
   third = await zipTree(
@@ -81,8 +75,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser.close();
-  await server.close();
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
@@ -113,12 +105,12 @@ async function screenshot(page: Page, name: string) {
 
 describe('import from Google Photos in Chromium', () => {
   it('uploads two Takeout parts, imports them and shows the report', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 900 },
     });
     const requests = recordRequests(context);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -183,7 +175,7 @@ describe('import from Google Photos in Chromium', () => {
     const download = report.getByRole('link', { name: 'Download report (JSON)' });
     const href = await download.getAttribute('href');
     if (!href) throw new Error('the download link has no address');
-    const response = await page.request.get(new URL(href, server.url).href);
+    const response = await page.request.get(new URL(href, web.server.url).href);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(/^application\/json/);
     expect(response.headers()['content-disposition']).toMatch(/^attachment/);
@@ -221,7 +213,7 @@ describe('import from Google Photos in Chromium', () => {
     // On a phone, later: both imports are listed, and the first shows its report again.
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(`${server.url}/import`);
+    await phone.goto(`${web.server.url}/import`);
     const past = phone.getByRole('list', { name: 'Past imports' });
     await expect.poll(() => past.getByText('Done').count()).toBe(2);
     await past
@@ -234,13 +226,13 @@ describe('import from Google Photos in Chromium', () => {
     await expect(fitsWidth(phone)).resolves.toBe(true);
     await screenshot(phone, 'takeout-import-phone.png');
 
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
   });
 
   it('continues an interrupted part after the page is closed, without uploading again', async () => {
-    const owner = await createUser(server, { admin: user });
-    const context = await signedInContext(browser, server.url, owner.token, {
+    const owner = await createUser(web.server, { admin: user });
+    const context = await signedInContext(web.browser, web.server.url, owner.token, {
       viewport: { width: 1280, height: 900 },
     });
     const requests = recordRequests(context);
@@ -255,7 +247,7 @@ describe('import from Google Photos in Chromium', () => {
       return route.abort('connectionreset');
     });
     const page = await context.newPage();
-    await page.goto(`${server.url}/import`);
+    await page.goto(`${web.server.url}/import`);
     await page.getByRole('heading', { name: 'Choose the parts' }).waitFor();
     await page.getByTestId('takeout-input').setInputFiles(parts);
     await page
@@ -273,7 +265,7 @@ describe('import from Google Photos in Chromium', () => {
     again.on('request', (r) => {
       if (r.url().includes('/api/uploads')) sent.push({ method: r.method(), url: r.url() });
     });
-    await again.goto(`${server.url}/import`);
+    await again.goto(`${web.server.url}/import`);
     await again.getByText('1 part was uploaded earlier.', { exact: false }).waitFor();
     await again.getByTestId('takeout-input').setInputFiles(parts);
     await again.getByText('2 parts uploaded.').waitFor({ timeout: 60_000 });
@@ -286,14 +278,14 @@ describe('import from Google Photos in Chromium', () => {
     // was not sent again.
     expect(sent.map((r) => r.method)).toEqual(['HEAD', 'PATCH']);
 
-    const imports = await again.request.get(`${server.url}/api/takeout/imports`);
+    const imports = await again.request.get(`${web.server.url}/api/takeout/imports`);
     const [open] = (await imports.json()) as { status: string; parts: { fileName: string }[] }[];
     expect(open?.status).toBe('uploading');
     expect(open?.parts.map((p) => p.fileName).sort()).toEqual([partName(0), partName(1)]);
     await expect(again.getByRole('button', { name: 'Start import' }).isEnabled()).resolves.toBe(
       true,
     );
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
   });
 });

@@ -1,32 +1,26 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAssets } from '../../bench/synthetic-library.js';
 import { blobKeys } from '../../server/src/storage/blob-store.js';
 import { api, createUser, type TestUser } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
-import { artifactPath, buildWebApp, launchChromium, signedInContext } from './browser.js';
+import { artifactPath, signedInContext, useBrowserAndServer } from './browser.js';
 
 // Two months of 750 photos each: months as full as a large library's, where the timeline's
 // window moves inside one month for thousands of pixels.
 const ASSETS = 1500;
 const span = { first: Date.UTC(2024, 0, 1), last: Date.UTC(2024, 2, 1) };
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer({ timeout: 180_000 });
 let user: TestUser;
 let dir: string;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  user = await createUser(server);
+  user = await createUser(web.server);
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-scroll-web-'));
-  const { db } = server.ctx.database;
+  const { db } = web.server.ctx.database;
   await seedAssets(db, [user.id], ASSETS, 7, span);
   const thumbnail = path.join(dir, 'thumbnail.webp');
   await sharp({ create: { width: 96, height: 72, channels: 3, background: '#3a7' } })
@@ -39,25 +33,23 @@ beforeAll(async () => {
         // putFile moves its file into the store: one copy each.
         const copy = path.join(dir, `${row.id}.webp`);
         await fsp.copyFile(thumbnail, copy);
-        await server.ctx.blobs.putFile(blobKeys.thumbnail(user.id, row.id), copy);
+        await web.server.ctx.blobs.putFile(blobKeys.thumbnail(user.id, row.id), copy);
       }),
     );
   }
 }, 180_000);
 
 afterAll(async () => {
-  await browser.close();
-  await server.close();
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
 describe('scrolling the timeline', () => {
   it('reuses tile elements for the photos coming into view, each showing its own photo', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 800 },
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.locator('.tile').first().waitFor();
 
     const scroll = await page.evaluate(async () => {
@@ -124,15 +116,15 @@ describe('scrolling the timeline', () => {
     await context.close();
   });
   it('selects a shift-click range from one month into the next', async () => {
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 800 },
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     const idsOf = async (bucket: string) =>
       (
         await api<{ ids: string[] }>(
-          server,
+          web.server,
           'GET',
           `/api/timeline/buckets/${bucket}?view=timeline`,
           { token: user.token },

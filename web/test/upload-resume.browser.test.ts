@@ -2,35 +2,24 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type TestUser } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
 import {
   artifactPath,
-  buildWebApp,
   foreignRequests,
-  launchChromium,
   recordRequests,
   signedInContext,
+  useBrowserAndServer,
 } from './browser.js';
 
-let server: TestServer;
-let browser: Browser;
+const web = useBrowserAndServer();
 let user: TestUser;
 
 beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-  user = await createUser(server);
+  user = await createUser(web.server);
 }, 120_000);
-
-afterAll(async () => {
-  await browser.close();
-  await server.close();
-});
 
 /** A valid PNG of about 42 MB (random pixels do not compress). */
 async function largePng(): Promise<string> {
@@ -48,7 +37,7 @@ const sha1 = (bytes: Buffer) => crypto.createHash('sha1').update(bytes).digest('
 describe('a resumable upload', () => {
   it('continues after the connection is cut and the page closed, byte for byte', async () => {
     const file = await largePng();
-    const context = await signedInContext(browser, server.url, user.token, {
+    const context = await signedInContext(web.browser, web.server.url, user.token, {
       viewport: { width: 1280, height: 800 },
     });
     const requests = recordRequests(context);
@@ -63,7 +52,7 @@ describe('a resumable upload', () => {
       return route.abort('connectionreset');
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     const firstChunkStored = page.waitForResponse(
       (r) => r.request().method() === 'PATCH' && r.status() === 204,
@@ -87,7 +76,7 @@ describe('a resumable upload', () => {
       const id = r.headers()['pixelunion-asset-id'];
       if (id) finished.assetId = id;
     });
-    await again.goto(server.url);
+    await again.goto(web.server.url);
     await again.getByRole('heading', { name: 'Photos' }).waitFor();
     await again.getByTestId('upload-input').setInputFiles(file);
     const panel = again.getByRole('region', { name: 'Uploads' });
@@ -100,10 +89,10 @@ describe('a resumable upload', () => {
     const { assetId } = finished;
     if (!assetId) throw new Error('no PixelUnion-Asset-Id header seen');
 
-    const original = await again.request.get(`${server.url}/api/assets/${assetId}/original`);
+    const original = await again.request.get(`${web.server.url}/api/assets/${assetId}/original`);
     expect(original.status()).toBe(200);
     expect(sha1(await original.body())).toBe(sha1(fs.readFileSync(file)));
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     await context.close();
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });

@@ -2,17 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exiftool } from 'exiftool-vendored';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus } from '../../server/src/test/factories.js';
-import { startTestServer, type TestServer } from '../../server/src/test/test-server.js';
-import {
-  artifactPath,
-  buildWebApp,
-  foreignRequests,
-  launchChromium,
-  recordRequests,
-} from './browser.js';
+import { artifactPath, foreignRequests, recordRequests, useBrowserAndServer } from './browser.js';
 import { dropFiles, exifFacts, month, thumbnailsLoaded } from './timeline-page.js';
 
 const photos = path.join(corpus, 'photos');
@@ -25,23 +18,14 @@ const byDrop = ['exif-samples/jpg/Pentax_K10D.jpg', 'exif-samples/jpg/Panasonic_
   (f) => path.join(photos, f),
 );
 const admin = { name: 'Ada Admin', email: 'ada@example.org', password: 'correct horse battery' };
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await buildWebApp();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 120_000);
+const web = useBrowserAndServer();
 
 afterAll(async () => {
-  await browser.close();
-  await server.close();
   await exiftool.end();
 });
 
 async function signIn(page: Page) {
-  await page.goto(server.url);
+  await page.goto(web.server.url);
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password').fill(admin.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -53,7 +37,7 @@ describe('the web app in Chromium', () => {
   let requests: Request[];
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
     requests = recordRequests(context);
   });
   afterAll(async () => {
@@ -62,7 +46,7 @@ describe('the web app in Chromium', () => {
 
   it('sets up, signs in, uploads, shows, favourites, trashes and restores', async () => {
     const page = await context.newPage();
-    const first = await page.goto(server.url);
+    const first = await page.goto(web.server.url);
     const csp = first?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("default-src 'self'");
     for (const directive of csp.split(';')) {
@@ -210,7 +194,7 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Delete album' }).click();
     await page.getByRole('button', { name: 'Create album' }).waitFor();
     await expect.poll(() => page.getByRole('link', { name: /Reptiles/ }).count()).toBe(0);
-    const kept = await page.request.get(`${server.url}/api/assets/${inAlbum ?? ''}`);
+    const kept = await page.request.get(`${web.server.url}/api/assets/${inAlbum ?? ''}`);
     expect(kept.status()).toBe(200);
 
     // The admin creates a user with a quota.
@@ -237,12 +221,12 @@ describe('the web app in Chromium', () => {
     await page.screenshot({ path: artifactPath('viewer-phone.png') });
     await page.keyboard.press('Escape');
 
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
     expect(requests.length).toBeGreaterThan(10);
   });
   it('plays a video with seeking, zooms, edits a description, archives and downloads', async () => {
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(web.server.url);
     await page.getByRole('heading', { name: 'Photos' }).waitFor();
     const video = path.join(photos, 'metadata-extractor/mp4/with-gps.mp4');
     await page.getByTestId('upload-input').setInputFiles(video);
@@ -336,6 +320,6 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Download' }).click();
     expect((await download).suggestedFilename()).toMatch(/\.zip$/);
     await page.close();
-    expect(foreignRequests(requests, new URL(server.url).origin)).toEqual([]);
+    expect(foreignRequests(requests, new URL(web.server.url).origin)).toEqual([]);
   });
 });
