@@ -1,26 +1,18 @@
 import * as tus from 'tus-js-client';
-import { errorFromBody } from '../api/client';
-import type { Transfer } from '../upload/transfer';
+import {
+  assetIdHeader,
+  assetStatusHeader,
+  messageOf,
+  resumeOrStart,
+  uploadOptions,
+  type Transfer,
+} from '../upload/transfer';
 
 export interface PartCallbacks {
   onProgress: (sent: number, total: number) => void;
   /** The part is stored on the server and belongs to the import. */
   onDone: (partId: string) => void;
   onError: (message: string) => void;
-}
-
-// The same settings as the ordinary uploads (../upload/transfer.ts), which take no metadata.
-const chunkSize = 8 * 1024 * 1024;
-const assetIdHeader = 'PixelUnion-Asset-Id';
-const assetStatusHeader = 'PixelUnion-Asset-Status';
-
-function messageOf(error: Error): string {
-  if (error instanceof tus.DetailedError && error.originalResponse) {
-    const response = error.originalResponse;
-    return errorFromBody(response.getStatus(), response.getBody()).message;
-  }
-  if (error instanceof tus.DetailedError) return 'The connection to the server was lost.';
-  return error.message;
 }
 
 /**
@@ -38,23 +30,15 @@ export function startPartTransfer(
   callbacks: PartCallbacks,
 ): Transfer {
   let partId: string | null = null;
-  const endpoint = new URL('/api/uploads', window.location.href).href;
+  const options = uploadOptions(file, { takeoutImportId: importId });
   const upload = new tus.Upload(file, {
-    endpoint,
-    chunkSize,
-    retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
-    storeFingerprintForResuming: true,
-    removeFingerprintOnSuccess: true,
+    ...options,
     fingerprint: (f) =>
       Promise.resolve(
-        ['pixelunion-takeout', importId, f.name, f.size, f.lastModified, endpoint].join('-'),
+        ['pixelunion-takeout', importId, f.name, f.size, f.lastModified, options.endpoint].join(
+          '-',
+        ),
       ),
-    metadata: {
-      filename: file.name,
-      filetype: file.type || 'application/octet-stream',
-      fileModifiedAt: new Date(file.lastModified).toISOString(),
-      takeoutImportId: importId,
-    },
     onProgress: callbacks.onProgress,
     onAfterResponse(_request, response) {
       if (response.getHeader(assetStatusHeader) === 'takeout-part') {
@@ -74,14 +58,5 @@ export function startPartTransfer(
       callbacks.onError(messageOf(error));
     },
   });
-  void upload.findPreviousUploads().then((previous) => {
-    const last = previous[0];
-    if (last) upload.resumeFromPreviousUpload(last);
-    upload.start();
-  });
-  return {
-    abort() {
-      void upload.abort();
-    },
-  };
+  return resumeOrStart(upload);
 }

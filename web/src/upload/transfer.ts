@@ -12,10 +12,10 @@ export interface Transfer {
 }
 
 const chunkSize = 8 * 1024 * 1024;
-const assetIdHeader = 'PixelUnion-Asset-Id';
-const assetStatusHeader = 'PixelUnion-Asset-Status';
+export const assetIdHeader = 'PixelUnion-Asset-Id';
+export const assetStatusHeader = 'PixelUnion-Asset-Status';
 
-function messageOf(error: Error): string {
+export function messageOf(error: Error): string {
   if (error instanceof tus.DetailedError && error.originalResponse) {
     const response = error.originalResponse;
     return errorFromBody(response.getStatus(), response.getBody()).message;
@@ -32,16 +32,7 @@ function messageOf(error: Error): string {
 export function startTransfer(file: File, callbacks: TransferCallbacks): Transfer {
   let outcome: { assetId: string | null; duplicate: boolean } | null = null;
   const upload = new tus.Upload(file, {
-    endpoint: new URL('/api/uploads', window.location.href).href,
-    chunkSize,
-    retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
-    storeFingerprintForResuming: true,
-    removeFingerprintOnSuccess: true,
-    metadata: {
-      filename: file.name,
-      filetype: file.type || 'application/octet-stream',
-      fileModifiedAt: new Date(file.lastModified).toISOString(),
-    },
+    ...uploadOptions(file),
     onProgress: callbacks.onProgress,
     onAfterResponse(_request, response) {
       const status = response.getHeader(assetStatusHeader);
@@ -65,6 +56,28 @@ export function startTransfer(file: File, callbacks: TransferCallbacks): Transfe
       callbacks.onError(messageOf(error));
     },
   });
+  return resumeOrStart(upload);
+}
+
+/** The options every upload shares: the endpoint, chunks, retries, resuming, the file's metadata. */
+export function uploadOptions(file: File, metadata: Record<string, string> = {}) {
+  return {
+    endpoint: new URL('/api/uploads', window.location.href).href,
+    chunkSize,
+    retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
+    storeFingerprintForResuming: true,
+    removeFingerprintOnSuccess: true,
+    metadata: {
+      filename: file.name,
+      filetype: file.type || 'application/octet-stream',
+      fileModifiedAt: new Date(file.lastModified).toISOString(),
+      ...metadata,
+    },
+  };
+}
+
+/** Continues the upload this file started before (found by its fingerprint), or starts it. */
+export function resumeOrStart(upload: tus.Upload): Transfer {
   void upload.findPreviousUploads().then((previous) => {
     const last = previous[0];
     if (last) upload.resumeFromPreviousUpload(last);
