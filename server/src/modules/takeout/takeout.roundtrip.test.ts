@@ -96,11 +96,12 @@ describe.each(dialects)('a PixelUnion export imported into a fresh PixelUnion (%
     bAdmin = await createUser(b);
   }, timeout);
 
+  // Closing waits for the jobs still running (thumbnails, video previews of 18 assets on two
+  // servers), which on a busy machine has taken longer than the default minute.
   afterAll(async () => {
-    await a.close();
-    await b.close();
+    await Promise.all([a.close(), b.close()]);
     await fsp.rm(dir, { recursive: true, force: true });
-  });
+  }, timeout);
 
   it(
     'recreates every asset, date, place, state, live video and album',
