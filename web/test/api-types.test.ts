@@ -5,26 +5,17 @@
  * `tsc --noEmit -p web/test` (part of `npm run lint`) is what enforces the assertions; at run time
  * they do nothing.
  *
- * Which server type stands for an answer:
- * - the route's response schema when the server exports it (assetSchema, userSchema,
- *   privacyStatementSchema): fastify-type-provider-zod encodes every answer with that schema,
- *   which drops any field it does not list, so the schema is exactly what goes out;
- * - otherwise the type the route handler returns (ShareLinkView, LinkUse, LinkContent,
- *   AlbumSummary, AlbumDetail, UsersService.usage/directory, TimelineService.buckets). Those
- *   routes' response schemas are module-private; the handlers' return types are checked against
- *   them by the server's own `tsc` (the zod type provider), but a field the service returns and
- *   the schema leaves out would still be dropped on the way out, unseen here.
+ * Which server type stands for an answer: the route's response schema (fastify-type-provider-zod
+ * encodes every answer with it, which drops any field it does not list, so the schema is exactly
+ * what goes out), and where a service type describes the answer, that type too (the server's own
+ * `tsc` checks the handler's value against the schema through the zod type provider).
  *
  * Direction: what the server sends must fit what the web expects (`toExtend`), and the web must
  * not name a field the server does not send (its keys are a subset of the server's). Where the
  * two describe the same answer field for field, they must be equal (`toEqualTypeOf`).
  *
- * Not checked, for want of a server counterpart:
- * - BucketPage (GET /api/timeline/buckets/:bucket): the database builds the JSON text
- *   (TimelineRepo.bucketPage returns a string) and the route's `bucketPage` schema is not
- *   exported, so the server has no type of that answer to compare with.
- * - View, AlbumRole, MemberRole, LinkStatus are not answers but unions used inside them (or in a
- *   query string); they are compared below anyway where the server exports the same union.
+ * View, AlbumRole, MemberRole, LinkStatus are not answers but unions used inside them (or in a
+ * query string); they are compared where the server has the same union.
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
@@ -38,6 +29,11 @@ import type {
   AlbumItem as ServerAlbumItem,
   AlbumSummary as ServerAlbumSummary,
 } from '../../server/src/modules/albums/albums.service.js';
+import type {
+  albumDetailSchema,
+  albumSummarySchema,
+  memberSchema,
+} from '../../server/src/modules/albums/albums.routes.js';
 import type { assetSchema } from '../../server/src/modules/assets/assets.view.js';
 import type { privacyStatementSchema } from '../../server/src/modules/privacy/privacy.routes.js';
 import type {
@@ -49,8 +45,11 @@ import type {
   PublicAsset as ServerPublicAsset,
   ShareLinkView,
 } from '../../server/src/modules/shares/shares.views.js';
+import type { contentSchema } from '../../server/src/modules/shares/shares.public.routes.js';
+import type { linkSchema, linkUseSchema } from '../../server/src/modules/shares/shares.routes.js';
 import type { LinkContent as ServerLinkContent } from '../../server/src/modules/shares/shares.visits.js';
 import type { TimelineView } from '../../server/src/modules/timeline/timeline.repo.js';
+import type { bucketPageSchema } from '../../server/src/modules/timeline/timeline.routes.js';
 import type { TimelineService } from '../../server/src/modules/timeline/timeline.service.js';
 import type { userSchema } from '../../server/src/modules/users/users.routes.js';
 import type { UsersService } from '../../server/src/modules/users/users.service.js';
@@ -100,6 +99,8 @@ describe("the web app's API types", () => {
   it('the timeline', () => {
     // GET /api/timeline/buckets.
     expectTypeOf<Answer<TimelineService['buckets']>[number]>().toEqualTypeOf<Web.BucketSummary>();
+    // GET /api/timeline/buckets/:bucket (the database writes its JSON text; the schema says it).
+    expectTypeOf<Sent<typeof bucketPageSchema>>().toEqualTypeOf<Web.BucketPage>();
     // ?view=: every view the web asks for is one the server knows.
     expectTypeOf<Web.View>().toEqualTypeOf<TimelineView>();
   });
@@ -122,6 +123,10 @@ describe("the web app's API types", () => {
     expectTypeOf<Jsonified<ServerAlbumItem>>().toEqualTypeOf<Web.AlbumItem>();
     // PUT /api/albums/:id/members/:userId.
     expectTypeOf<Jsonified<ServerAlbumMember>>().toEqualTypeOf<Web.AlbumMember>();
+    // What the albums routes' response schemas let through.
+    expectTypeOf<Sent<typeof albumSummarySchema>>().toEqualTypeOf<Web.AlbumSummary>();
+    expectTypeOf<Sent<typeof albumDetailSchema>>().toEqualTypeOf<Web.Album>();
+    expectTypeOf<Sent<typeof memberSchema>>().toEqualTypeOf<Web.AlbumMember>();
     expectTypeOf<Web.AlbumRole>().toEqualTypeOf<AlbumAccessRole>();
     expectTypeOf<Web.MemberRole>().toEqualTypeOf<ServerMemberRole>();
   });
@@ -133,6 +138,8 @@ describe("the web app's API types", () => {
     // GET /api/shares/:id/events.
     expectTypeOf<Jsonified<ServerLinkUse>>().toEqualTypeOf<Web.LinkUse>();
     expectTypeOf<Jsonified<ServerLinkUse>['events'][number]>().toEqualTypeOf<Web.LinkEvent>();
+    expectTypeOf<Sent<typeof linkSchema>>().toEqualTypeOf<Web.ShareLink>();
+    expectTypeOf<Sent<typeof linkUseSchema>>().toEqualTypeOf<Web.LinkUse>();
     // The body of POST/PATCH /api/shares goes the other way: what the web sends must be what the
     // server takes (the route's schema also bounds lengths and checks expiresAt's format).
     expectTypeOf<Web.LinkOptions>().toExtend<ServerLinkOptions>();
@@ -142,6 +149,7 @@ describe("the web app's API types", () => {
   it("a link's public page", () => {
     // GET /api/s/:key.
     expectTypeOf<Jsonified<ServerLinkContent>>().toEqualTypeOf<Web.LinkContent>();
+    expectTypeOf<Sent<typeof contentSchema>>().toEqualTypeOf<Web.LinkContent>();
     expectTypeOf<Jsonified<ServerPublicAsset>>().toEqualTypeOf<Web.PublicAsset>();
     expectTypeOf<
       NonNullable<Jsonified<ServerPublicAsset>['metadata']>

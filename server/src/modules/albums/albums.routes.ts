@@ -8,14 +8,14 @@ const assetIds = z.object({ ids: z.array(z.string().max(100)).min(1).max(10_000)
 const title = z.string().trim().max(200).describe('May be empty: an untitled album');
 
 const role = z.enum(['viewer', 'editor']);
-const memberSchema = z.object({
+export const memberSchema = z.object({
   userId: z.string(),
   name: z.string(),
   email: z.string(),
   role,
   addedAt: z.string(),
 });
-const albumSummary = z.object({
+export const albumSummarySchema = z.object({
   id: z.string(),
   ownerId: z.string(),
   ownerName: z.string(),
@@ -32,7 +32,7 @@ const albumSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const albumDetail = albumSummary.extend({
+export const albumDetailSchema = albumSummarySchema.extend({
   assetIds: z.array(z.string()).describe('Visible assets (not in the trash), in sortOrder'),
   items: z
     .array(
@@ -57,7 +57,7 @@ export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags,
         description: 'The albums the caller owns and those shared with them.',
-        response: { 200: z.array(albumSummary) },
+        response: { 200: z.array(albumSummarySchema) },
       },
     },
     (request) => ctx.albums.list(actorOf(request)),
@@ -73,7 +73,7 @@ export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
           description: z.string().max(10_000).nullable().optional(),
           assetIds: z.array(z.string().max(100)).max(10_000).optional(),
         }),
-        response: { 201: albumDetail },
+        response: { 201: albumDetailSchema },
       },
     },
     async (request, reply) =>
@@ -82,7 +82,7 @@ export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
 
   app.get(
     '/api/albums/:id',
-    { schema: { tags, params: idParams, response: { 200: albumDetail } } },
+    { schema: { tags, params: idParams, response: { 200: albumDetailSchema } } },
     (request) => ctx.albums.get(actorOf(request), request.params.id),
   );
 
@@ -98,7 +98,7 @@ export function albumsRoutes(app: ZodApp, ctx: AppContext): void {
           coverAssetId: z.string().max(100).nullable().optional(),
           sortOrder: z.enum(['asc', 'desc']).optional(),
         }),
-        response: { 200: albumDetail },
+        response: { 200: albumDetailSchema },
       },
     },
     (request) => ctx.albums.update(actorOf(request), request.params.id, request.body),

@@ -47,7 +47,7 @@ const publicAsset = z.object({
     .describe('Only when the owner chose to show metadata'),
 });
 
-const contentSchema = z.object({
+export const contentSchema = z.object({
   type: z.enum(['album', 'assets']),
   title: z.string().nullable(),
   description: z.string().nullable(),

@@ -5,7 +5,7 @@ import type { ZodApp } from '../../http/zod-app.js';
 
 const idParams = z.object({ id: z.string().max(100) });
 
-const linkSchema = z.object({
+export const linkSchema = z.object({
   id: z.string(),
   key: z.string().describe('The secret of the link (192 random bits, base64url)'),
   path: z.string().describe('/s/<key>: the public page'),
@@ -51,7 +51,7 @@ const linkOptions = z.object({
     .describe('Default false: no location, camera or file names, and stripped files'),
 });
 
-const useSchema = z.object({
+export const linkUseSchema = z.object({
   views: z.number(),
   downloads: z.number(),
   uploads: z.number(),
@@ -133,7 +133,7 @@ export function sharesRoutes(app: ZodApp, ctx: AppContext): void {
         tags,
         params: idParams,
         description: `The link's use: counts and the latest 500 events of the kept log.`,
-        response: { 200: useSchema },
+        response: { 200: linkUseSchema },
       },
     },
     (request) => ctx.shares.use(actorOf(request), request.params.id),

@@ -10,7 +10,7 @@ const viewQuery = z.object({
     .describe('timeline: neither archived nor trashed; all: timeline and archive'),
 });
 
-const bucketPage = z
+export const bucketPageSchema = z
   .object({
     bucket: z.string(),
     ids: z.array(z.string()),
@@ -46,7 +46,7 @@ export function timelineRoutes(app: ZodApp, ctx: AppContext): void {
           bucket: z.string().regex(/^\d{4}-\d{2}$/, 'must be a month like 2023-10'),
         }),
         querystring: viewQuery,
-        response: { 200: bucketPage },
+        response: { 200: bucketPageSchema },
       },
       // The database builds this JSON (TimelineService.bucket); it goes out as it is.
       serializerCompiler: () => (text) => text as string,
@@ -58,7 +58,7 @@ export function timelineRoutes(app: ZodApp, ctx: AppContext): void {
         request.params.bucket,
         request.query.view,
       );
-      return page as unknown as z.infer<typeof bucketPage>;
+      return page as unknown as z.infer<typeof bucketPageSchema>;
     },
   );
 }
