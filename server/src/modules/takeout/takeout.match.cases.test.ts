@@ -148,17 +148,16 @@ describe('matchSidecars: invariants', () => {
     expect(run([], sides)).toEqual({});
   });
 
-  it('stays linear on a big folder', () => {
+  // Its speed is measured by bench/takeout (index and match of 10,000-photo folders); comparing
+  // every pair here would take minutes, far past the test's timeout.
+  it('matches a big folder: 20,000 photos, 10,000 JSONs, half of them cut deep', () => {
     const big = Array.from({ length: 10000 }, (_, i) => `PXL_${String(i).padStart(9, '0')}.jpg`);
     const long = (m: string): string => m.replace('.jpg', `_${LONG}.jpg`);
     // Half the JSONs with a cut suffix, half cut deep into a long name.
     const bigSides = big.map((m, i) => (i % 2 === 0 ? newStyle(m) : jsonName(long(m))));
-    const started = Date.now();
     const found = matchSidecars([...big, ...big.map(long)], candidates(bigSides));
     expect(found.size).toBe(10000);
     expect(found.get(long(big[1] ?? ''))?.sidecar).toBe(bigSides[1]);
-    // Well under a second on a quiet machine; comparing every pair would take minutes.
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 
