@@ -127,8 +127,14 @@ postgres('api and worker processes on PostgreSQL', () => {
     await proxy.held;
     const exited = exitCode(worker);
     worker.child.kill('SIGTERM');
-    await until(() => worker.output().includes('"msg":"shutting down'));
-    await until(() => refused(worker.url));
+    await until(() => worker.output().includes('"msg":"shutting down'), {
+      timeoutMs: 60_000,
+      what: () => Promise.resolve(`the worker to take the signal; it wrote:\n${worker.output()}`),
+    });
+    await until(() => refused(worker.url), {
+      timeoutMs: 60_000,
+      what: 'the worker to close its port',
+    });
     expect(worker.child.exitCode).toBeNull();
 
     proxy.release();

@@ -1,11 +1,13 @@
+import { once } from 'node:events';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bigPhoto, signUp } from './roles.testing.js';
+import { bigPhoto, signUp, startHoldingProxy } from './roles.testing.js';
+import { startLocalS3 } from './storage/s3rver.testing.js';
 import { exitCode, refused, runCleanup, until } from './test/processes.testing.js';
-import { startServerProcess } from './test/server-process.js';
+import { spawnServer, startServerProcess } from './test/server-process.js';
 
 describe('graceful shutdown', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -142,5 +144,50 @@ describe('graceful shutdown', () => {
       requestsInFlight: 1,
       jobsRunning: {},
     });
+  }, 240_000);
+
+  it('a signal during start-up waits for the start to end, then stops and exits 0', async () => {
+    const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pixelunion-shutdown-'));
+    cleanup.push(() => fsp.rm(dataDir, { recursive: true, force: true }));
+    const s3 = await startLocalS3();
+    cleanup.push(() => s3.stop());
+    // Holds every request to object storage: the start-up waits in its bucket check, which
+    // comes before the job workers and the listeners.
+    const proxy = await startHoldingProxy(s3.endpoint, () => true);
+    cleanup.push(() => proxy.close());
+    const server = spawnServer({
+      ...s3.env(),
+      PIXELUNION_S3_ENDPOINT: proxy.endpoint,
+      PIXELUNION_DATA_RESIDENCY: 'off',
+      PIXELUNION_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      PIXELUNION_LOG_LEVEL: 'info',
+    });
+    cleanup.push(() => server.stop());
+    const listened = server.listening.then(
+      () => true,
+      () => false,
+    );
+    const exited = once(server.child, 'exit').then(([code]) => code as number | null);
+    await proxy.held;
+
+    server.child.kill('SIGTERM');
+    await until(
+      () =>
+        server.output().includes('"msg":"shutting down') ||
+        server.child.exitCode !== null ||
+        server.child.signalCode !== null,
+      {
+        timeoutMs: 60_000,
+        what: 'the server to take the signal',
+      },
+    );
+    // Not ended by the signal itself, as a process without a handler yet would be.
+    expect(server.child.signalCode).toBeNull();
+    proxy.release();
+    expect(await exited).toBe(0);
+    expect(await listened).toBe(true);
+    expect(server.output()).toContain('"msg":"stopped"');
   }, 240_000);
 });

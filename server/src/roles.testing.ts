@@ -1,5 +1,5 @@
 // Test support for the roles tests: the photo and the user they share, and a proxy that holds
-// downloads of originals.
+// requests to object storage.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +15,18 @@ export const credentials = {
 /** The roles user, first of the server at `url` and signed in: the headers of their requests. */
 export const signUp = (url: string): Promise<Record<string, string>> => signUpAs(url, credentials);
 
+const downloadOfOriginal = (method: string, url: string) =>
+  method === 'GET' && url.includes('/originals/');
+
 /**
- * A loopback HTTP proxy in front of object storage that holds every download of an original
- * until `release()`: a job reading an original is then running for as long as the test wants.
+ * A loopback HTTP proxy in front of object storage that holds the requests `holds` picks (every
+ * download of an original by default) until `release()`: a job reading an original is then
+ * running for as long as the test wants.
  */
-export async function startHoldingProxy(target: string): Promise<{
+export async function startHoldingProxy(
+  target: string,
+  holds: (method: string, url: string) => boolean = downloadOfOriginal,
+): Promise<{
   endpoint: string;
   held: Promise<void>;
   release(): void;
@@ -52,7 +59,7 @@ export async function startHoldingProxy(target: string): Promise<{
       out.on('error', () => response.destroy());
       request.pipe(out);
     };
-    if (request.method === 'GET' && (request.url ?? '').includes('/originals/')) {
+    if (holds(request.method ?? '', request.url ?? '')) {
       onHeld();
       void gate.then(forward);
     } else {

@@ -25,6 +25,68 @@ export async function serve(config: Config): Promise<void> {
   // client address, no share-link key; with PIXELUNION_LOG_DIR also one file per day.
   const logging = createLogging(config);
   const { log } = logging;
+
+  // Signals are handled from the first moment: job workers start before the listeners, so a
+  // signal during start-up may find a job running. It waits for the start to end, then stops
+  // the same way; without a handler Node would end the process on the spot.
+  const started = start(config, logging);
+  let current: Running | null = null;
+  started.then(
+    (running) => {
+      current = running;
+    },
+    () => undefined, // the caller of serve() gets the failure from `await started` below
+  );
+  let stopping = false;
+  const stillRunning = () =>
+    current?.stillRunning() ?? { waitingFor: 'start', requestsInFlight: 0, jobsRunning: {} };
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.error({ signal, ...stillRunning() }, 'second signal: stopping now, work still running');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(
+      { signal, role: config.role, deadlineSeconds: config.shutdownSeconds },
+      'shutting down: no new connections; finishing the requests and jobs in progress',
+    );
+    const deadline = setTimeout(() => {
+      log.error(
+        stillRunning(),
+        `shutdown took longer than ${config.shutdownSeconds} s (PIXELUNION_SHUTDOWN_SECONDS): exiting with work still running`,
+      );
+      process.exit(1);
+    }, config.shutdownSeconds * 1000);
+    try {
+      await (await started).stop();
+      clearTimeout(deadline);
+      log.info({ signal }, 'stopped');
+      logging.close();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error, ...stillRunning() }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+
+  await started;
+}
+
+/** A started server: what it still waits for, and how it stops. */
+interface Running {
+  stillRunning(): {
+    waitingFor: string;
+    requestsInFlight: number;
+    jobsRunning: ReturnType<typeof jobsInProgress>;
+  };
+  /** Stops taking connections, finishes requests and jobs in progress, closes the database. */
+  stop(): Promise<void>;
+}
+
+async function start(config: Config, logging: ReturnType<typeof createLogging>): Promise<Running> {
+  const { log } = logging;
   const duties = dutiesOf(config.role);
   const ctx = await createContext(config, log);
   const app = duties.api ? await buildApp(ctx, logging.http) : null;
@@ -75,30 +137,9 @@ export async function serve(config: Config): Promise<void> {
   );
 
   let waitingFor: 'requests' | 'jobs' | 'closing' = 'requests';
-  const stillRunning = () => ({
-    waitingFor,
-    requestsInFlight,
-    jobsRunning: jobsInProgress(),
-  });
-  let stopping = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.error({ signal, ...stillRunning() }, 'second signal: stopping now, work still running');
-      process.exit(1);
-    }
-    stopping = true;
-    log.info(
-      { signal, role: config.role, deadlineSeconds: config.shutdownSeconds },
-      'shutting down: no new connections; finishing the requests and jobs in progress',
-    );
-    const deadline = setTimeout(() => {
-      log.error(
-        stillRunning(),
-        `shutdown took longer than ${config.shutdownSeconds} s (PIXELUNION_SHUTDOWN_SECONDS): exiting with work still running`,
-      );
-      process.exit(1);
-    }, config.shutdownSeconds * 1000);
-    try {
+  return {
+    stillRunning: () => ({ waitingFor, requestsInFlight, jobsRunning: jobsInProgress() }),
+    async stop() {
       // Listeners first: a load balancer sees this process gone and sends no more requests;
       // Fastify's close waits for the requests already in progress (uploads included).
       await Promise.all([app?.close(), ...listeners.map((listener) => listener.close())]);
@@ -107,15 +148,6 @@ export async function serve(config: Config): Promise<void> {
       await ctx.close();
       waitingFor = 'closing';
       await stopLogRetention();
-      clearTimeout(deadline);
-      log.info({ signal }, 'stopped');
-      logging.close();
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error, ...stillRunning() }, 'shutdown failed');
-      process.exit(1);
-    }
+    },
   };
-  process.on('SIGINT', (signal) => void shutdown(signal));
-  process.on('SIGTERM', (signal) => void shutdown(signal));
 }

@@ -13,6 +13,16 @@ export interface ServerProcess {
   output(): string;
 }
 
+/** A server process from its spawn on, before it listens. */
+export interface SpawnedServer {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once it listens; rejects if it exits before. */
+  listening: Promise<ServerProcess>;
+  /** Ends it with SIGTERM (if still running) and waits for its exit. */
+  stop(): Promise<void>;
+}
+
 /**
  * Starts `pixelunion serve` as a real child process on a free port, resolving once it listens.
  * `nodeArgs` go to node before the entry point (e.g. `--import` of a preloaded module).
@@ -21,6 +31,14 @@ export function startServerProcess(
   env: Record<string, string>,
   options: { nodeArgs?: readonly string[] } = {},
 ): Promise<ServerProcess> {
+  return spawnServer(env, options).listening;
+}
+
+/** Spawns `pixelunion serve` as startServerProcess does, for tests of what happens before it listens. */
+export function spawnServer(
+  env: Record<string, string>,
+  options: { nodeArgs?: readonly string[] } = {},
+): SpawnedServer {
   // The database and the queue are the caller's choice: a DATABASE_URL or REDIS_URL of the test
   // run (CI sets both) would otherwise turn an embedded test into one on the shared PostgreSQL
   // database, or on BullMQ under a prefix other servers share.
@@ -40,8 +58,8 @@ export function startServerProcess(
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return new Promise((resolve, reject) => {
-    let output = '';
+  let output = '';
+  const listening = new Promise<ServerProcess>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /running at (http:\/\/\S+)/.exec(output);
@@ -61,4 +79,5 @@ export function startServerProcess(
       reject(new Error(`server exited with ${String(code)} before listening:\n${output}`));
     });
   });
+  return { child, output: () => output, listening, stop: () => end('SIGTERM') };
 }
