@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportView } from '../modules/export/export.view.js';
 import {
   api,
+  createApiKey,
   createUser,
   photo,
+  type TestUser,
   uploadFixture,
   waitForJobs,
-  type TestUser,
 } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import { unzip } from '../test/zip.js';
@@ -34,12 +35,7 @@ describe('pixelunion export', () => {
   beforeAll(async () => {
     server = await startTestServer();
     user = await createUser(server);
-    apiKey = (
-      await api<{ key: string }>(server, 'POST', '/api/api-keys', {
-        token: user.token,
-        body: { name: 'export cli' },
-      })
-    ).body.key;
+    apiKey = await createApiKey(server, user, 'export cli');
     for (const file of [
       'exif-samples/heic/IMG_5195.HEIC',
       'metadata-extractor/mov/with-gps.mov',

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, corpus, createUser, type TestUser } from '../test/factories.js';
+import { api, corpus, createApiKey, createUser, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import type { AssetView } from '../modules/assets/assets.view.js';
 import { corpusReportSummary } from '../modules/takeout/takeout.corpus.testing.js';
@@ -35,13 +35,7 @@ describe('pixelunion import-takeout', () => {
   let dir: string;
   let zips: string[];
 
-  const keyOf = async (user: TestUser) =>
-    (
-      await api<{ key: string }>(server, 'POST', '/api/api-keys', {
-        token: user.token,
-        body: { name: 'takeout cli' },
-      })
-    ).body.key;
+  const keyOf = (user: TestUser) => createApiKey(server, user, 'takeout cli');
   const workDir = (name: string) => fsp.mkdtemp(path.join(dir, `${name}-`));
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeoutTree, zipTree } from '../modules/takeout/takeout.testing.js';
 import type { TakeoutProgress } from '../modules/takeout/takeout.view.js';
-import { api, createUser, type TestUser } from '../test/factories.js';
+import { api, createApiKey, createUser, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import { startProxy } from './cli.testing.js';
 import { TusClient } from './tus-client.js';
@@ -21,12 +21,7 @@ describe('the tus client', () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = await createUser(server);
-    apiKey = (
-      await api<{ key: string }>(server, 'POST', '/api/api-keys', {
-        token: admin.token,
-        body: { name: 'tus client' },
-      })
-    ).body.key;
+    apiKey = await createApiKey(server, admin, 'tus client');
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tus-client-'));
     zips = [await zipTree(takeoutTree('Takeout1'), path.join(dir, 'takeout-001.zip'))];
   });

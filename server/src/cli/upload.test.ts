@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createUser, photo, waitForJobs, type TestUser } from '../test/factories.js';
+import { createApiKey, createUser, photo, waitForJobs, type TestUser } from '../test/factories.js';
 import { startTestServer, type TestServer } from '../test/test-server.js';
 import { ApiClient, type UploadOutcome } from './api-client.js';
 import { runCli } from './cli.testing.js';
@@ -25,12 +25,7 @@ describe('pixelunion upload', () => {
   beforeAll(async () => {
     server = await startTestServer();
     user = await createUser(server);
-    apiKey = (
-      await api<{ key: string }>(server, 'POST', '/api/api-keys', {
-        token: user.token,
-        body: { name: 'cli' },
-      })
-    ).body.key;
+    apiKey = await createApiKey(server, user);
     folder = await fsp.mkdtemp(path.join(server.dataDir, 'cli-'));
     await fsp.mkdir(path.join(folder, 'nested', 'deeper'), { recursive: true });
     await fsp.copyFile(photo('exif-samples/jpg/gps/DSCN0025.jpg'), path.join(folder, 'a.jpg'));

@@ -42,6 +42,19 @@ export async function api<T = unknown>(
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
 
+/** A new API key of `user` (what the command line signs in with). */
+export async function createApiKey(
+  server: TestServer,
+  user: TestUser,
+  name = 'cli',
+): Promise<string> {
+  const created = await api<{ key: string }>(server, 'POST', '/api/api-keys', {
+    token: user.token,
+    body: { name },
+  });
+  return created.body.key;
+}
+
 /** The first user of a server (admin through setup), or another one created by `admin`. */
 export async function createUser(
   server: TestServer,
