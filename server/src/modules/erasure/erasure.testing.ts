@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import {
   api,
+  createApiKey,
   createUser,
   photo,
   uploadFixture,
@@ -128,10 +129,7 @@ export async function populate(
   });
   expect(visitorUpload.status).toBe(201);
 
-  const apiKey = await api<{ key: string }>(server, 'POST', '/api/api-keys', {
-    token: user.token,
-    body: { name: 'phone sync' },
-  });
+  const apiKey = await createApiKey(server, user, 'phone sync');
   const second = await api<{ token: string }>(server, 'POST', '/api/auth/login', {
     body: { email: user.email, password },
   });
@@ -161,7 +159,7 @@ export async function populate(
   return {
     user,
     secondToken: second.body.token,
-    apiKey: apiKey.body.key,
+    apiKey,
     assetIds: [...assetIds, visitorUpload.body.id],
     albumId: album.body.id,
     bobsAlbumId: bobsAlbum.body.id,
