@@ -16,7 +16,9 @@ const chromiumPath = '/usr/bin/chromium';
 
 /**
  * Builds web/dist from the sources, so that a fresh clone's `npm test` serves the current app.
- * Built beside and swapped in by renames: other test files start servers that read web/dist.
+ * Run once before all test files (build.global-setup.ts): a rebuild while other files' servers
+ * serve web/dist could answer a page request in the moment the folder is swapped. Built beside
+ * and swapped in by renames all the same, for a second test run on the same checkout.
  */
 export async function buildWebApp(): Promise<void> {
   const dist = path.join(webRoot, 'dist');
@@ -113,15 +115,14 @@ export interface BrowserAndServer {
 }
 
 /**
- * Registers the hooks a browser test file needs: before all, build the web app, start a test
- * server and launch Chromium; after all, close them. Call it at the top of the file, before the
+ * Registers the hooks a browser test file needs: before all, start a test server and launch
+ * Chromium (the web app is built once for the whole run, see buildWebApp); after all, close them. Call it at the top of the file, before the
  * file's own hooks (its beforeAll hooks then see the server and the browser).
  */
 export function useBrowserAndServer(options: BrowserAndServerOptions = {}): BrowserAndServer {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    await buildWebApp();
     server = await startTestServer(options.dialect, options.env, options.serverOptions);
     browser = await launchChromium();
   }, options.timeout ?? 120_000);
